@@ -1,0 +1,59 @@
+// Domain errors, each carrying its contract code (API.md, "Errors"). They hold no secret and no
+// detail an attacker could use; schema/errors.ts turns them into GraphQL errors, in one place.
+
+export abstract class AuthError extends Error {
+  abstract readonly code: string;
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export type InputField = 'email' | 'password' | 'currentPassword' | 'newPassword' | 'token' | 'id';
+
+export class InvalidInputError extends AuthError {
+  readonly code = 'BAD_USER_INPUT';
+  constructor(
+    readonly field: InputField,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export class EmailTakenError extends AuthError {
+  readonly code = 'EMAIL_TAKEN';
+  constructor() {
+    super('An account with this email already exists.');
+  }
+}
+
+/** One message for an unknown email and a wrong password alike (API.md). */
+export class InvalidCredentialsError extends AuthError {
+  readonly code = 'INVALID_CREDENTIALS';
+  constructor() {
+    super('Invalid email or password.');
+  }
+}
+
+export class UnauthenticatedError extends AuthError {
+  readonly code = 'UNAUTHENTICATED';
+  constructor() {
+    super('You must be logged in.');
+  }
+}
+
+/** Unknown, expired and used tokens answer alike. */
+export class InvalidTokenError extends AuthError {
+  readonly code = 'INVALID_TOKEN';
+  constructor() {
+    super('This reset link is invalid or has expired.');
+  }
+}
+
+export class RateLimitedError extends AuthError {
+  readonly code = 'RATE_LIMITED';
+  constructor(readonly retryAfterSeconds: number) {
+    super('Too many attempts. Try again later.');
+  }
+}

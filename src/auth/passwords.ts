@@ -1,0 +1,82 @@
+// Password policy and hashing.
+//
+// bcrypt reads only the first 72 bytes of its input, so two long passwords sharing a prefix
+// would both verify. Every password is therefore pre-hashed: NFKC-normalised, then
+// HMAC-SHA-256 under a fixed, public domain key, base64-encoded (44 ASCII bytes, no NUL), and
+// that is what bcrypt hashes. The HMAC key is not a secret; it separates these digests from
+// plain SHA-256 ones, so unsalted SHA-256 leaks from elsewhere cannot be "shucked" against ours.
+import { createHmac, randomBytes } from 'node:crypto';
+import bcrypt from 'bcrypt';
+import type { InputField } from './errors.ts';
+import { InvalidInputError } from './errors.ts';
+
+export const MIN_PASSWORD_LENGTH = 8;
+export const MAX_PASSWORD_LENGTH = 256;
+const PREHASH_KEY = 'auth-api/bcrypt-prehash/v1';
+/** NFKC can grow a string, but never past this from a password that ends up within policy. */
+const MAX_RAW_LENGTH = MAX_PASSWORD_LENGTH * 18;
+
+/** Unicode NFKC, so the same password typed on different keyboards is the same password. */
+export function normalisePassword(raw: string): string {
+  return raw.normalize('NFKC');
+}
+
+function lengthInCharacters(value: string): number {
+  let count = 0;
+  for (const _ of value) count += 1; // code points, not UTF-16 units
+  return count;
+}
+
+/** The policy for a password being set: 8 to 256 characters after NFKC. Returns the normalised form. */
+export function assertPasswordPolicy(raw: string, field: InputField): string {
+  if (raw.length > MAX_RAW_LENGTH) {
+    throw new InvalidInputError(field, `Password must be at most ${MAX_PASSWORD_LENGTH} characters.`);
+  }
+  const password = normalisePassword(raw);
+  const length = lengthInCharacters(password);
+  if (length < MIN_PASSWORD_LENGTH) {
+    throw new InvalidInputError(field, `Password must be at least ${MIN_PASSWORD_LENGTH} characters.`);
+  }
+  if (length > MAX_PASSWORD_LENGTH) {
+    throw new InvalidInputError(field, `Password must be at most ${MAX_PASSWORD_LENGTH} characters.`);
+  }
+  return password;
+}
+
+/** A password being checked: only empty and oversized input is refused up front. */
+export function assertPasswordCandidate(raw: string, field: InputField): string {
+  if (raw.length === 0) throw new InvalidInputError(field, 'Password is required.');
+  if (raw.length > MAX_RAW_LENGTH || lengthInCharacters(normalisePassword(raw)) > MAX_PASSWORD_LENGTH) {
+    throw new InvalidInputError(field, `Password must be at most ${MAX_PASSWORD_LENGTH} characters.`);
+  }
+  return normalisePassword(raw);
+}
+
+function prehash(normalisedPassword: string): string {
+  return createHmac('sha256', PREHASH_KEY).update(normalisedPassword, 'utf8').digest('base64');
+}
+
+export class PasswordHasher {
+  #dummyHash: Promise<string> | null = null;
+
+  constructor(private readonly cost: number) {}
+
+  hash(normalisedPassword: string): Promise<string> {
+    return bcrypt.hash(prehash(normalisedPassword), this.cost);
+  }
+
+  /**
+   * Compares against the stored hash, or, when there is none (unknown email), against a dummy
+   * hash of the same cost, so both cases take the same time (API.md: no timing tells).
+   */
+  async verify(normalisedPassword: string, passwordHash: string | null): Promise<boolean> {
+    const matches = await bcrypt.compare(prehash(normalisedPassword), passwordHash ?? (await this.dummyHash()));
+    return matches && passwordHash !== null;
+  }
+
+  /** Hashed once, lazily, at the configured cost; it matches no password anyone knows. */
+  dummyHash(): Promise<string> {
+    this.#dummyHash ??= bcrypt.hash(randomBytes(32).toString('base64'), this.cost);
+    return this.#dummyHash;
+  }
+}

@@ -1,0 +1,175 @@
+// Every query the domain needs, and the only place that knows Prisma: it returns plain records
+// and turns Prisma's error codes into domain errors.
+import { Prisma, type PrismaClient } from '../generated/prisma/client.ts';
+import { EmailTakenError, InvalidTokenError } from './errors.ts';
+import type { NewSession, SessionRecord, UserRecord, UserWithPasswordRecord } from './records.ts';
+
+const userFields = { id: true, email: true, createdAt: true } as const;
+const sessionFields = {
+  id: true,
+  userId: true,
+  createdAt: true,
+  lastSeenAt: true,
+  expiresAt: true,
+  userAgent: true,
+} as const;
+
+type Tx = Prisma.TransactionClient;
+
+function isUniqueViolation(error: unknown): boolean {
+  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
+}
+
+export class AuthRepository {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  /** The unique index decides concurrent registrations: exactly one insert wins. */
+  async createUser(input: { email: string; passwordHash: string; now: Date }): Promise<UserRecord> {
+    try {
+      return await this.prisma.user.create({
+        data: { email: input.email, passwordHash: input.passwordHash, createdAt: input.now, passwordChangedAt: input.now },
+        select: userFields,
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new EmailTakenError();
+      throw error;
+    }
+  }
+
+  findUserByEmail(email: string): Promise<UserWithPasswordRecord | null> {
+    return this.prisma.user.findUnique({ where: { email }, select: { ...userFields, passwordHash: true } });
+  }
+
+  findUserWithPassword(userId: string): Promise<UserWithPasswordRecord | null> {
+    return this.prisma.user.findUnique({ where: { id: userId }, select: { ...userFields, passwordHash: true } });
+  }
+
+  /** One indexed lookup per authenticated request: the session and its user together. */
+  async findSessionByTokenHash(tokenHash: string): Promise<{ session: SessionRecord; user: UserRecord } | null> {
+    const row = await this.prisma.session.findUnique({
+      where: { tokenHash },
+      select: { ...sessionFields, user: { select: userFields } },
+    });
+    if (row === null) return null;
+    const { user, ...session } = row;
+    return { session, user };
+  }
+
+  /**
+   * Starts a session. In the same transaction: ends the session the request carried (no
+   * fixation), and the user's oldest sessions beyond the cap.
+   */
+  async createSession(input: { session: NewSession; endSessionId: string | null; maxPerUser: number }): Promise<SessionRecord> {
+    return this.prisma.$transaction(async (tx) => {
+      if (input.endSessionId !== null) await tx.session.deleteMany({ where: { id: input.endSessionId } });
+      const created = await tx.session.create({ data: input.session, select: sessionFields });
+      await this.trimSessions(tx, input.session.userId, input.maxPerUser);
+      return created;
+    });
+  }
+
+  private async trimSessions(tx: Tx, userId: string, keep: number): Promise<void> {
+    const surplus = await tx.session.findMany({
+      where: { userId },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      skip: keep,
+      select: { id: true },
+    });
+    if (surplus.length > 0) await tx.session.deleteMany({ where: { id: { in: surplus.map((s) => s.id) } } });
+  }
+
+  async touchSession(id: string, lastSeenAt: Date): Promise<void> {
+    await this.prisma.session.updateMany({ where: { id }, data: { lastSeenAt } });
+  }
+
+  async deleteSession(id: string): Promise<boolean> {
+    const { count } = await this.prisma.session.deleteMany({ where: { id } });
+    return count > 0;
+  }
+
+  /** Scoped to the user, so another user's session id deletes nothing. */
+  async deleteUserSession(userId: string, id: string): Promise<boolean> {
+    const { count } = await this.prisma.session.deleteMany({ where: { id, userId } });
+    return count > 0;
+  }
+
+  async deleteUserSessions(userId: string): Promise<number> {
+    const { count } = await this.prisma.session.deleteMany({ where: { userId } });
+    return count;
+  }
+
+  listLiveSessions(userId: string, now: Date, idleCutoff: Date): Promise<SessionRecord[]> {
+    return this.prisma.session.findMany({
+      where: { userId, expiresAt: { gt: now }, lastSeenAt: { gt: idleCutoff } },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      select: sessionFields,
+    });
+  }
+
+  /**
+   * A password change: the new hash, every session of the user ended and one new session for
+   * the caller (rotation), every reset token voided; all or nothing.
+   */
+  async changePassword(input: { userId: string; passwordHash: string; now: Date; session: NewSession }): Promise<void> {
+    await this.prisma.$transaction(async (tx) => {
+      await tx.user.update({ where: { id: input.userId }, data: { passwordHash: input.passwordHash, passwordChangedAt: input.now } });
+      await tx.session.deleteMany({ where: { userId: input.userId } });
+      await tx.passwordResetToken.deleteMany({ where: { userId: input.userId } });
+      await tx.session.create({ data: input.session, select: { id: true } });
+    });
+  }
+
+  /** A new reset token voids the older ones (API.md): they are deleted with its creation. */
+  async replaceResetToken(input: { userId: string; tokenHash: string; now: Date; expiresAt: Date }): Promise<void> {
+    await this.prisma.$transaction([
+      this.prisma.passwordResetToken.deleteMany({ where: { userId: input.userId } }),
+      this.prisma.passwordResetToken.create({
+        data: { userId: input.userId, tokenHash: input.tokenHash, createdAt: input.now, expiresAt: input.expiresAt },
+        select: { id: true },
+      }),
+    ]);
+  }
+
+  /** Finds the user a live reset token belongs to, without consuming it. */
+  async findResetTokenUser(tokenHash: string, now: Date): Promise<string | null> {
+    const row = await this.prisma.passwordResetToken.findFirst({
+      where: { tokenHash, usedAt: null, expiresAt: { gt: now } },
+      select: { userId: true },
+    });
+    return row?.userId ?? null;
+  }
+
+  /**
+   * Consumes the token and sets the password in one transaction. The consuming update is
+   * conditional (still unused, still live), so of two concurrent uses exactly one succeeds.
+   */
+  async resetPassword(input: { tokenHash: string; passwordHash: string; now: Date }): Promise<string> {
+    return this.prisma.$transaction(async (tx) => {
+      const token = await tx.passwordResetToken.findFirst({
+        where: { tokenHash: input.tokenHash, usedAt: null, expiresAt: { gt: input.now } },
+        select: { id: true, userId: true },
+      });
+      if (token === null) throw new InvalidTokenError();
+      const { count } = await tx.passwordResetToken.updateMany({
+        where: { id: token.id, usedAt: null },
+        data: { usedAt: input.now },
+      });
+      if (count !== 1) throw new InvalidTokenError();
+      await tx.user.update({ where: { id: token.userId }, data: { passwordHash: input.passwordHash, passwordChangedAt: input.now } });
+      await tx.passwordResetToken.deleteMany({ where: { userId: token.userId, id: { not: token.id } } });
+      await tx.session.deleteMany({ where: { userId: token.userId } });
+      return token.userId;
+    });
+  }
+
+  /** Housekeeping: rows that can never be valid again. */
+  async deleteExpired(now: Date, idleCutoff: Date): Promise<{ sessions: number; resetTokens: number }> {
+    const sessions = await this.prisma.session.deleteMany({
+      where: { OR: [{ expiresAt: { lte: now } }, { lastSeenAt: { lte: idleCutoff } }] },
+    });
+    const resetTokens = await this.prisma.passwordResetToken.deleteMany({
+      where: { OR: [{ expiresAt: { lte: now } }, { usedAt: { not: null } }] },
+    });
+    return { sessions: sessions.count, resetTokens: resetTokens.count };
+  }
+}

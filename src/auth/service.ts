@@ -1,0 +1,195 @@
+// AuthService: one public method per operation of the contract. It holds the rules and knows
+// nothing of GraphQL or HTTP: the edge hands it plain input and the client's details, and sets
+// cookies from what it returns.
+import type { BackgroundTasks } from '../background.ts';
+import type { Clock } from '../clock.ts';
+import type { Logger } from '../logger.ts';
+import type { Mailer } from '../mail/mailer.ts';
+import { passwordResetMessage } from '../mail/messages.ts';
+import { normaliseEmail } from './email.ts';
+import { InvalidCredentialsError, InvalidInputError, InvalidTokenError } from './errors.ts';
+import { assertPasswordCandidate, assertPasswordPolicy, type PasswordHasher } from './passwords.ts';
+import type { ClientInfo, SessionRecord, UserRecord } from './records.ts';
+import type { AuthRepository } from './repository.ts';
+import { idleCutoff, isSessionLive, issueSession, needsTouch, type SessionPolicy } from './sessions.ts';
+import { generateToken, hashToken, isWellFormedToken } from './tokens.ts';
+
+export interface AuthServiceDeps {
+  repo: AuthRepository;
+  passwords: PasswordHasher;
+  mailer: Mailer;
+  clock: Clock;
+  log: Logger;
+  background: BackgroundTasks;
+  sessionPolicy: SessionPolicy;
+  reset: { ttlSeconds: number; url: string };
+}
+
+/** The session a request carries, once validated. */
+export interface AuthenticatedSession {
+  session: SessionRecord;
+  user: UserRecord;
+}
+
+/** A session just started: the token goes into the cookie and nowhere else. */
+export interface IssuedSession {
+  token: string;
+  expiresAt: Date;
+}
+
+const MAX_ID_LENGTH = 64;
+
+export class AuthService {
+  constructor(private readonly deps: AuthServiceDeps) {}
+
+  async register(input: { email: string; password: string }): Promise<UserRecord> {
+    const email = normaliseEmail(input.email);
+    const password = assertPasswordPolicy(input.password, 'password');
+    const passwordHash = await this.deps.passwords.hash(password);
+    const user = await this.deps.repo.createUser({ email, passwordHash, now: this.deps.clock.now() });
+    this.deps.log.info({ event: 'register', userId: user.id }, 'account created');
+    return user;
+  }
+
+  /**
+   * Always one bcrypt compare, against the user's hash or a dummy one, and one error for an
+   * unknown email and a wrong password (API.md). A session the request carried is ended.
+   */
+  async login(
+    input: { email: string; password: string },
+    client: ClientInfo,
+    carried: AuthenticatedSession | null,
+  ): Promise<{ user: UserRecord; session: IssuedSession }> {
+    const email = normaliseEmail(input.email);
+    const password = assertPasswordCandidate(input.password, 'password');
+    const user = await this.deps.repo.findUserByEmail(email);
+    const matches = await this.deps.passwords.verify(password, user?.passwordHash ?? null);
+    if (user === null || !matches) {
+      this.deps.log.info(
+        { event: 'login', outcome: 'failure', reason: user === null ? 'unknown-email' : 'wrong-password', userId: user?.id ?? null, ip: client.ipAddress },
+        'login failed',
+      );
+      throw new InvalidCredentialsError();
+    }
+    const session = await this.startSession(user.id, client, carried?.session.id ?? null);
+    this.deps.log.info({ event: 'login', outcome: 'success', userId: user.id, ip: client.ipAddress }, 'logged in');
+    return { user: { id: user.id, email: user.email, createdAt: user.createdAt }, session };
+  }
+
+  /**
+   * The session behind a cookie token, or null when it is unknown, expired or idle. Its
+   * lastSeenAt is refreshed at most once per touch interval, off the response's path.
+   */
+  async authenticate(token: string | null): Promise<AuthenticatedSession | null> {
+    if (token === null || !isWellFormedToken(token)) return null;
+    const found = await this.deps.repo.findSessionByTokenHash(hashToken(token));
+    if (found === null) return null;
+    const now = this.deps.clock.now();
+    const policy = this.deps.sessionPolicy;
+    if (!isSessionLive(found.session, now, policy)) {
+      this.deps.background.run('delete-dead-session', () => this.deps.repo.deleteSession(found.session.id));
+      return null;
+    }
+    if (needsTouch(found.session, now, policy)) {
+      this.deps.background.run('touch-session', () => this.deps.repo.touchSession(found.session.id, now));
+    }
+    return found;
+  }
+
+  async logout(current: AuthenticatedSession): Promise<void> {
+    await this.deps.repo.deleteSession(current.session.id);
+    this.deps.log.info({ event: 'logout', userId: current.user.id, sessionId: current.session.id }, 'logged out');
+  }
+
+  listSessions(current: AuthenticatedSession): Promise<SessionRecord[]> {
+    const now = this.deps.clock.now();
+    return this.deps.repo.listLiveSessions(current.user.id, now, idleCutoff(now, this.deps.sessionPolicy));
+  }
+
+  /** False alike for an unknown id and another user's session (API.md). */
+  async revokeSession(current: AuthenticatedSession, id: string): Promise<boolean> {
+    if (id.length === 0 || id.length > MAX_ID_LENGTH) throw new InvalidInputError('id', 'Session id is not valid.');
+    const revoked = await this.deps.repo.deleteUserSession(current.user.id, id);
+    this.deps.log.info({ event: 'session-revoked', userId: current.user.id, sessionId: id, outcome: revoked }, 'session revoked');
+    return revoked;
+  }
+
+  async logoutEverywhere(current: AuthenticatedSession): Promise<number> {
+    const count = await this.deps.repo.deleteUserSessions(current.user.id);
+    this.deps.log.info({ event: 'logout-everywhere', userId: current.user.id, count }, 'all sessions ended');
+    return count;
+  }
+
+  /** Ends every other session and rotates the caller's: the returned session replaces the cookie. */
+  async changePassword(
+    current: AuthenticatedSession,
+    input: { currentPassword: string; newPassword: string },
+    client: ClientInfo,
+  ): Promise<IssuedSession> {
+    const currentPassword = assertPasswordCandidate(input.currentPassword, 'currentPassword');
+    const newPassword = assertPasswordPolicy(input.newPassword, 'newPassword');
+    const user = await this.deps.repo.findUserWithPassword(current.user.id);
+    if (user === null || !(await this.deps.passwords.verify(currentPassword, user.passwordHash))) {
+      this.deps.log.info({ event: 'password-change', outcome: 'failure', userId: current.user.id }, 'password change refused');
+      throw new InvalidCredentialsError();
+    }
+    const passwordHash = await this.deps.passwords.hash(newPassword);
+    const now = this.deps.clock.now();
+    const { token, session } = issueSession(user.id, client, now, this.deps.sessionPolicy);
+    await this.deps.repo.changePassword({ userId: user.id, passwordHash, now, session });
+    this.deps.log.info({ event: 'password-change', outcome: 'success', userId: user.id }, 'password changed');
+    return { token, expiresAt: session.expiresAt };
+  }
+
+  /**
+   * Answers the same whether or not the account exists: the lookup is the only work on the
+   * request's path; issuing the token and sending the mail happen in the background, so
+   * neither the answer nor its timing tells (API.md). Mail failures are logged only.
+   */
+  async requestPasswordReset(input: { email: string }): Promise<void> {
+    const email = normaliseEmail(input.email);
+    const user = await this.deps.repo.findUserByEmail(email);
+    if (user === null) {
+      this.deps.log.info({ event: 'reset-requested', outcome: 'unknown-email' }, 'password reset requested');
+      return;
+    }
+    this.deps.log.info({ event: 'reset-requested', outcome: 'mailed', userId: user.id }, 'password reset requested');
+    this.deps.background.run('password-reset-mail', () => this.issueResetToken(user));
+  }
+
+  private async issueResetToken(user: UserRecord): Promise<void> {
+    const token = generateToken();
+    const now = this.deps.clock.now();
+    const expiresAt = new Date(now.getTime() + this.deps.reset.ttlSeconds * 1000);
+    await this.deps.repo.replaceResetToken({ userId: user.id, tokenHash: hashToken(token), now, expiresAt });
+    await this.deps.mailer.send(
+      passwordResetMessage({ to: user.email, resetUrl: this.deps.reset.url, token, ttlSeconds: this.deps.reset.ttlSeconds }),
+    );
+  }
+
+  /** Sets the password, consumes the token and ends every session of the user. */
+  async resetPassword(input: { token: string; newPassword: string }): Promise<void> {
+    if (input.token.length === 0 || input.token.length > 128) throw new InvalidInputError('token', 'Token is not valid.');
+    const newPassword = assertPasswordPolicy(input.newPassword, 'newPassword');
+    const tokenHash = hashToken(input.token);
+    // Checked before hashing, so a bad token costs no bcrypt; consumed atomically below.
+    if (!isWellFormedToken(input.token) || (await this.deps.repo.findResetTokenUser(tokenHash, this.deps.clock.now())) === null) {
+      throw new InvalidTokenError();
+    }
+    const passwordHash = await this.deps.passwords.hash(newPassword);
+    const userId = await this.deps.repo.resetPassword({ tokenHash, passwordHash, now: this.deps.clock.now() });
+    this.deps.log.info({ event: 'password-reset', outcome: 'success', userId }, 'password reset');
+  }
+
+  private async startSession(userId: string, client: ClientInfo, endSessionId: string | null): Promise<IssuedSession> {
+    const { token, session } = issueSession(userId, client, this.deps.clock.now(), this.deps.sessionPolicy);
+    await this.deps.repo.createSession({ session, endSessionId, maxPerUser: this.deps.sessionPolicy.maxPerUser });
+    return { token, expiresAt: session.expiresAt };
+  }
+
+  /** Deletes sessions and tokens that can never be valid again; run periodically by main.ts. */
+  sweepExpired(): Promise<{ sessions: number; resetTokens: number }> {
+    const now = this.deps.clock.now();
+    return this.deps.repo.deleteExpired(now, idleCutoff(now, this.deps.sessionPolicy));
+  }
+}

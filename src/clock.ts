@@ -1,0 +1,6 @@
+/** Services read time from here, never Date.now(), so tests can move it. */
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };

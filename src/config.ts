@@ -1,0 +1,166 @@
+// Configuration is read from the environment once, at start-up, and validated whole: one
+// ConfigError lists every bad value, so an operator fixes them in one go (API.md: "a bad value
+// stops start-up with a message naming it"). The defaults live here and in API.md only.
+import { z } from 'zod';
+
+export interface Config {
+  /** HTTP port. Default 4000. */
+  readonly port: number;
+  /** Interface to bind. Default 0.0.0.0. */
+  readonly host: string;
+  /** `file:` path (SQLite) or `postgresql://` URL. Default file:./data/auth.db. */
+  readonly databaseUrl: string;
+  /** `smtp://host:port`; null writes mail to the log instead. Default null. */
+  readonly smtpUrl: string | null;
+  /** Sender address of every mail. Default no-reply@localhost. */
+  readonly mailFrom: string;
+  /** Base of the link mailed for a reset; `?token=…` is appended. */
+  readonly passwordResetUrl: string;
+  /** NODE_ENV=production: Secure cookies, mail links redacted from the log. */
+  readonly isProduction: boolean;
+  /** Absolute session lifetime, seconds. Default 2592000 (30 days). */
+  readonly sessionMaxAgeSeconds: number;
+  /** A session unused this long ends, seconds. Default 604800 (7 days). */
+  readonly sessionIdleTimeoutSeconds: number;
+  /** lastSeenAt is written at most once per this many seconds per session. Default 60. */
+  readonly sessionTouchIntervalSeconds: number;
+  /** Live sessions a user may hold; a login beyond it ends the oldest. Default 50. */
+  readonly maxSessionsPerUser: number;
+  /** Lifetime of a password-reset token, seconds. Default 1800 (30 minutes). */
+  readonly resetTokenTtlSeconds: number;
+  /** bcrypt work factor, 4..31; refused below 10 in production. Default 12. */
+  readonly bcryptCost: number;
+  /** Reverse proxies to trust for X-Forwarded-For. Default 0 (use the socket address). */
+  readonly trustProxy: number;
+  /** Origins allowed to call with credentials. Default none. */
+  readonly corsOrigins: readonly string[];
+  /** pino level. Default info. */
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const integer = (min: number, max: number, fallback: number) =>
+  z
+    .string()
+    .default(String(fallback))
+    .transform((value, ctx) => {
+      const n = /^\s*\d+\s*$/.test(value) ? Number(value) : Number.NaN;
+      if (!Number.isSafeInteger(n) || n < min || n > max) {
+        ctx.addIssue({ code: 'custom', message: `must be a whole number from ${min} to ${max}` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+const url = (protocols: readonly string[], fallback?: string) => {
+  const base = z.string().refine(
+    (value) => {
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { message: `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}` },
+  );
+  return fallback === undefined ? base.optional() : base.default(fallback);
+};
+
+const databaseUrl = z
+  .string()
+  .default('file:./data/auth.db')
+  .refine((value) => /^file:.+/.test(value) || /^postgres(ql)?:\/\/.+/.test(value), {
+    message: 'must be file:<path> (SQLite) or postgresql://… (PostgreSQL)',
+  });
+
+const emailAddress = z
+  .string()
+  .default('no-reply@localhost')
+  .refine((value) => /^[^\s@<>]+@[^\s@<>]+$/.test(value), { message: 'must be an email address' });
+
+const envSchema = z
+  .object({
+    PORT: integer(1, 65535, 4000),
+    HOST: z.string().min(1, 'must not be empty').default('0.0.0.0'),
+    DATABASE_URL: databaseUrl,
+    SMTP_URL: url(['smtp:', 'smtps:']),
+    MAIL_FROM: emailAddress,
+    PASSWORD_RESET_URL: url(['http:', 'https:'], 'http://localhost:4000/reset-password'),
+    NODE_ENV: z.string().optional(),
+    SESSION_MAX_AGE_SECONDS: integer(60, 10 * 365 * 86400, 2592000),
+    SESSION_IDLE_TIMEOUT_SECONDS: integer(60, 10 * 365 * 86400, 604800),
+    SESSION_TOUCH_INTERVAL_SECONDS: integer(1, 86400, 60),
+    MAX_SESSIONS_PER_USER: integer(1, 10000, 50),
+    RESET_TOKEN_TTL_SECONDS: integer(60, 7 * 86400, 1800),
+    BCRYPT_COST: integer(4, 31, 12),
+    TRUST_PROXY: integer(0, 32, 0),
+    CORS_ORIGINS: z.string().default(''),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === 'production' && env.BCRYPT_COST < 10) {
+      ctx.addIssue({ code: 'custom', path: ['BCRYPT_COST'], message: 'must be at least 10 when NODE_ENV=production' });
+    }
+    for (const origin of splitList(env.CORS_ORIGINS)) {
+      if (!isOrigin(origin)) {
+        ctx.addIssue({ code: 'custom', path: ['CORS_ORIGINS'], message: `"${origin}" is not an origin like https://app.example.com` });
+      }
+    }
+  });
+
+function splitList(value: string): string[] {
+  return value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0);
+}
+
+/** An origin is scheme://host[:port] and nothing else; `*` is refused: no wildcard with credentials. */
+function isOrigin(value: string): boolean {
+  try {
+    const parsed = new URL(value);
+    return (parsed.protocol === 'http:' || parsed.protocol === 'https:') && parsed.origin === value.replace(/\/$/, '');
+  } catch {
+    return false;
+  }
+}
+
+/** Empty strings count as unset, as a shell `FOO= npm start` means "no value". */
+function withoutEmpty(env: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''),
+  );
+}
+
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const parsed = envSchema.safeParse(withoutEmpty(env));
+  if (!parsed.success) {
+    // Values are not echoed: DATABASE_URL and SMTP_URL may carry credentials.
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  }
+  const e = parsed.data;
+  return Object.freeze({
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    smtpUrl: e.SMTP_URL ?? null,
+    mailFrom: e.MAIL_FROM,
+    passwordResetUrl: e.PASSWORD_RESET_URL,
+    isProduction: e.NODE_ENV === 'production',
+    sessionMaxAgeSeconds: e.SESSION_MAX_AGE_SECONDS,
+    sessionIdleTimeoutSeconds: e.SESSION_IDLE_TIMEOUT_SECONDS,
+    sessionTouchIntervalSeconds: e.SESSION_TOUCH_INTERVAL_SECONDS,
+    maxSessionsPerUser: e.MAX_SESSIONS_PER_USER,
+    resetTokenTtlSeconds: e.RESET_TOKEN_TTL_SECONDS,
+    bcryptCost: e.BCRYPT_COST,
+    trustProxy: e.TRUST_PROXY,
+    corsOrigins: Object.freeze(splitList(e.CORS_ORIGINS).map((o) => o.replace(/\/$/, ''))),
+    logLevel: e.LOG_LEVEL,
+  });
+}

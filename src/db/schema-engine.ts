@@ -1,0 +1,73 @@
+// Prisma's schema engine as WebAssembly: it applies and diffs migrations offline, through the
+// same driver adapters the service uses, where the native engine of the prisma CLI would first
+// have to be downloaded (see README, "Migrations").
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
+import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import type { SchemaEngine } from '@prisma/schema-engine-wasm';
+
+type EngineModule = typeof import('@prisma/schema-engine-wasm/schema_engine_bg');
+
+let engineModule: Promise<EngineModule> | null = null;
+
+/** Node 20 cannot import a .wasm file as a module, so the binding is instantiated by hand, once. */
+function loadEngineModule(): Promise<EngineModule> {
+  engineModule ??= (async () => {
+    const require = createRequire(import.meta.url);
+    const bindingPath = require.resolve('@prisma/schema-engine-wasm/schema_engine_bg');
+    const bg = (await import('@prisma/schema-engine-wasm/schema_engine_bg')) as EngineModule & {
+      __wbg_set_wasm(exports: WebAssembly.Exports): void;
+    };
+    const bytes = readFileSync(join(dirname(bindingPath), 'schema_engine_bg.wasm'));
+    const module = await WebAssembly.compile(bytes);
+    const instance = await WebAssembly.instantiate(module, { './schema_engine_bg.js': bg as never });
+    bg.__wbg_set_wasm(instance.exports);
+    (instance.exports.__wbindgen_start as () => void)();
+    return bg;
+  })();
+  return engineModule;
+}
+
+export type EngineLog = (line: string) => void;
+
+/**
+ * Runs `work` with a schema engine bound to the adapter, then frees the engine and closes every
+ * connection it opened: freeing alone leaves them open, and on SQLite the engine sets
+ * locking_mode=EXCLUSIVE, so a leftover connection would lock the service out of its database.
+ */
+export async function withSchemaEngine<T>(
+  adapterFactory: SqlMigrationAwareDriverAdapterFactory,
+  datamodel: { path: string; content: string },
+  work: (engine: SchemaEngine) => Promise<T>,
+  log: EngineLog = () => {},
+): Promise<T> {
+  const { SchemaEngine } = await loadEngineModule();
+  const opened: SqlDriverAdapter[] = [];
+  const track = async (connect: Promise<SqlDriverAdapter>) => {
+    const adapter = await connect;
+    opened.push(adapter);
+    return adapter;
+  };
+  const tracking: SqlMigrationAwareDriverAdapterFactory = {
+    provider: adapterFactory.provider,
+    adapterName: adapterFactory.adapterName,
+    connect: () => track(adapterFactory.connect()),
+    connectToShadowDb: () => track(adapterFactory.connectToShadowDb()),
+  };
+  try {
+    const engine = await SchemaEngine.new(
+      { datamodels: [[datamodel.path, datamodel.content]] },
+      (line: string) => log(line),
+      bindMigrationAwareSqlAdapterFactory(tracking),
+    );
+    try {
+      return await work(engine);
+    } finally {
+      engine.free();
+    }
+  } finally {
+    await Promise.allSettled(opened.map((adapter) => adapter.dispose()));
+  }
+}

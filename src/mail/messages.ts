@@ -1,0 +1,20 @@
+import type { MailMessage } from './mailer.ts';
+
+export function passwordResetMessage(input: { to: string; resetUrl: string; token: string; ttlSeconds: number }): MailMessage {
+  const link = new URL(input.resetUrl);
+  link.searchParams.set('token', input.token);
+  const minutes = Math.round(input.ttlSeconds / 60);
+  return {
+    to: input.to,
+    subject: 'Reset your password',
+    text: [
+      'Someone asked to reset the password of the account for this address.',
+      '',
+      `To choose a new password, open this link within ${minutes} minutes:`,
+      '',
+      link.toString(),
+      '',
+      'The link works once. If you did not ask for it, ignore this mail: your password stays as it is.',
+    ].join('\n'),
+  };
+}
