@@ -58,8 +58,8 @@ const integer = (min: number, max: number, fallback: number) =>
       return n;
     });
 
-const url = (protocols: readonly string[], fallback?: string) => {
-  const base = z.string().refine(
+const url = (protocols: readonly string[]) =>
+  z.string().refine(
     (value) => {
       try {
         return protocols.includes(new URL(value).protocol);
@@ -69,8 +69,6 @@ const url = (protocols: readonly string[], fallback?: string) => {
     },
     { message: `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}` },
   );
-  return fallback === undefined ? base.optional() : base.default(fallback);
-};
 
 const databaseUrl = z
   .string()
@@ -89,9 +87,9 @@ const envSchema = z
     PORT: integer(1, 65535, 4000),
     HOST: z.string().min(1, 'must not be empty').default('0.0.0.0'),
     DATABASE_URL: databaseUrl,
-    SMTP_URL: url(['smtp:', 'smtps:']),
+    SMTP_URL: url(['smtp:', 'smtps:']).optional(),
     MAIL_FROM: emailAddress,
-    PASSWORD_RESET_URL: url(['http:', 'https:'], 'http://localhost:4000/reset-password'),
+    PASSWORD_RESET_URL: url(['http:', 'https:']).default('http://localhost:4000/reset-password'),
     NODE_ENV: z.string().optional(),
     SESSION_MAX_AGE_SECONDS: integer(60, 10 * 365 * 86400, 2592000),
     SESSION_IDLE_TIMEOUT_SECONDS: integer(60, 10 * 365 * 86400, 604800),

@@ -1,0 +1,85 @@
+// createApp(deps): the GraphQL service as a fetch handler (yoga), built from what it is given.
+// It never listens and reads no environment, so tests can build as many as they like.
+import { GraphQLError } from 'graphql';
+import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import { useCookies } from '@whatwg-node/server-plugin-cookies';
+import { AuthError } from './auth/errors.ts';
+import { PasswordHasher } from './auth/passwords.ts';
+import { AuthRepository } from './auth/repository.ts';
+import { AuthService } from './auth/service.ts';
+import { BackgroundTasks } from './background.ts';
+import type { Clock } from './clock.ts';
+import type { Config } from './config.ts';
+import { createContextFactory, type Context } from './context.ts';
+import { isDatabaseReachable } from './db/client.ts';
+import type { PrismaClient } from './generated/prisma/client.ts';
+import type { ServerContext } from './http/client-info.ts';
+import { useReadiness } from './http/health.ts';
+import type { Logger } from './logger.ts';
+import type { Mailer } from './mail/mailer.ts';
+import { schema } from './schema/index.ts';
+import { toGraphQLError } from './schema/errors.ts';
+import { exampleOperations } from './http/graphiql-examples.ts';
+
+export interface AppDeps {
+  config: Config;
+  prisma: PrismaClient;
+  mailer: Mailer;
+  clock: Clock;
+  log: Logger;
+}
+
+export interface App {
+  yoga: YogaServerInstance<ServerContext, Context>;
+  auth: AuthService;
+  background: BackgroundTasks;
+}
+
+export function createApp({ config, prisma, mailer, clock, log }: AppDeps): App {
+  const background = new BackgroundTasks(log);
+  const auth = new AuthService({
+    repo: new AuthRepository(prisma),
+    passwords: new PasswordHasher(config.bcryptCost),
+    mailer,
+    clock,
+    log,
+    background,
+    sessionPolicy: {
+      maxAgeMs: config.sessionMaxAgeSeconds * 1000,
+      idleTimeoutMs: config.sessionIdleTimeoutSeconds * 1000,
+      touchIntervalMs: config.sessionTouchIntervalSeconds * 1000,
+      maxPerUser: config.maxSessionsPerUser,
+    },
+    reset: { ttlSeconds: config.resetTokenTtlSeconds, url: config.passwordResetUrl },
+  });
+
+  /** Domain errors keep their contract code; anything else is logged here and masked. */
+  function maskError(error: unknown, message: string): Error {
+    const cause = error instanceof GraphQLError ? (error.originalError ?? error) : error;
+    if (cause instanceof AuthError) return toGraphQLError(cause, error);
+    if (cause instanceof GraphQLError) return cause;
+    log.error({ err: cause }, 'unexpected error');
+    return new GraphQLError(message, { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+  }
+
+  const yoga = createYoga<ServerContext, Context>({
+    schema,
+    context: createContextFactory({ auth, prisma, secureCookies: config.isProduction, trustProxy: config.trustProxy }),
+    graphqlEndpoint: '/graphql',
+    healthCheckEndpoint: '/health',
+    landingPage: false,
+    maskedErrors: { maskError, errorMessage: 'Unexpected error.' },
+    graphiql: { title: 'Auth API', defaultQuery: exampleOperations },
+    renderGraphiQL,
+    logging: {
+      debug: (...args) => log.debug({ args }, 'yoga'),
+      info: (...args) => log.info({ args }, 'yoga'),
+      warn: (...args) => log.warn({ args }, 'yoga'),
+      error: (...args) => log.error({ args }, 'yoga'),
+    },
+    plugins: [useCookies(), useReadiness(() => isDatabaseReachable(prisma))],
+  });
+
+  return { yoga, auth, background };
+}

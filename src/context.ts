@@ -1,0 +1,49 @@
+// The per-request context: who is calling (from the session cookie), from where, and the
+// services a resolver may call. The session is looked up lazily and once per request.
+import type { YogaInitialContext } from 'graphql-yoga';
+import type { AuthenticatedSession, AuthService } from './auth/service.ts';
+import { UnauthenticatedError } from './auth/errors.ts';
+import type { ClientInfo } from './auth/records.ts';
+import type { PrismaClient } from './generated/prisma/client.ts';
+import { clientInfoOf, type ServerContext } from './http/client-info.ts';
+import { SessionCookies } from './http/cookies.ts';
+
+export interface Context {
+  auth: AuthService;
+  clientInfo: ClientInfo;
+  cookies: SessionCookies;
+  /** For the Pothos Prisma plugin only; resolvers go through `auth`. */
+  prisma: PrismaClient;
+  /** The valid session this request carries, or null. */
+  getSession(): Promise<AuthenticatedSession | null>;
+  /** The session, or UNAUTHENTICATED. */
+  requireSession(): Promise<AuthenticatedSession>;
+}
+
+export interface ContextDeps {
+  auth: AuthService;
+  prisma: PrismaClient;
+  secureCookies: boolean;
+  trustProxy: number;
+}
+
+export function createContextFactory(deps: ContextDeps) {
+  return async (initial: YogaInitialContext & ServerContext): Promise<Context> => {
+    const cookies = new SessionCookies(initial.request, deps.secureCookies);
+    const token = await cookies.readSessionToken();
+    let session: Promise<AuthenticatedSession | null> | null = null;
+    const getSession = () => (session ??= deps.auth.authenticate(token));
+    return {
+      auth: deps.auth,
+      prisma: deps.prisma,
+      clientInfo: clientInfoOf(initial, deps.trustProxy),
+      cookies,
+      getSession,
+      async requireSession() {
+        const current = await getSession();
+        if (current === null) throw new UnauthenticatedError();
+        return current;
+      },
+    };
+  };
+}

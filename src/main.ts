@@ -1,0 +1,91 @@
+// The only module that reads process.env or exits: config → database → migrations → app → listen.
+import { createServer } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { createApp } from './app.ts';
+import { systemClock } from './clock.ts';
+import { ConfigError, loadConfig, type Config } from './config.ts';
+import { createPrismaClient } from './db/client.ts';
+import { parseDatabaseUrl } from './db/database-url.ts';
+import { migrateDatabase } from './db/migrate.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { createLogMailer, createSmtpMailer, type Mailer } from './mail/mailer.ts';
+
+const migrationPaths = {
+  schemaPath: fileURLToPath(new URL('../prisma/schema.prisma', import.meta.url)),
+  migrationsDir: fileURLToPath(new URL('../prisma/migrations', import.meta.url)),
+};
+const SWEEP_INTERVAL_MS = 60 * 60 * 1000;
+const SHUTDOWN_GRACE_MS = 10_000;
+
+function readConfig(): Config {
+  try {
+    return loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
+
+function createMailer(config: Config, log: Logger): Mailer {
+  if (config.smtpUrl !== null) return createSmtpMailer(config.smtpUrl, config.mailFrom);
+  log.warn('SMTP_URL is not set: mail is written to the log instead of being sent');
+  return createLogMailer(log, { redactBody: config.isProduction });
+}
+
+async function main(): Promise<void> {
+  const config = readConfig();
+  const log = createLogger(config.logLevel);
+  const target = parseDatabaseUrl(config.databaseUrl);
+
+  const applied = await migrateDatabase(target, migrationPaths, (line) => log.debug({ engine: line }, 'schema engine'));
+  log.info({ provider: target.provider, applied }, applied.length > 0 ? 'database migrated' : 'database up to date');
+
+  const prisma = createPrismaClient(target);
+  const mailer = createMailer(config, log);
+  const { yoga, auth, background } = createApp({ config, prisma, mailer, clock: systemClock, log });
+
+  const sweeper = setInterval(() => {
+    auth.sweepExpired().then(
+      (removed) => log.info({ removed }, 'expired sessions and tokens removed'),
+      (err: unknown) => log.error({ err }, 'sweep failed'),
+    );
+  }, SWEEP_INTERVAL_MS);
+  sweeper.unref();
+
+  const server = createServer(yoga);
+  server.listen(config.port, config.host, () => {
+    const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+    log.info({ url: `http://${shownHost}:${config.port}/graphql` }, `Auth API listening on http://${shownHost}:${config.port}/graphql`);
+  });
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down: finishing in-flight requests');
+    clearInterval(sweeper);
+    const force = setTimeout(() => {
+      log.warn('grace period over: closing remaining connections');
+      server.closeAllConnections();
+    }, SHUTDOWN_GRACE_MS);
+    force.unref();
+    server.close(async () => {
+      await background.drain();
+      await prisma.$disconnect();
+      mailer.close();
+      log.info('stopped');
+      process.exitCode = 0;
+    });
+    server.closeIdleConnections();
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`Start-up failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

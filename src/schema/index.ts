@@ -1,0 +1,6 @@
+import { builder } from './builder.ts';
+import './user.ts';
+import './session.ts';
+import './password.ts';
+
+export const schema = builder.toSchema({ sortSchema: false });

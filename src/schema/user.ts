@@ -1,0 +1,52 @@
+import { builder } from './builder.ts';
+
+export const User = builder.prismaObject('User', {
+  select: { id: true, email: true, createdAt: true },
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    email: t.exposeString('email', { description: 'Normalised: trimmed, lower-cased' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+  }),
+});
+
+builder.queryField('me', (t) =>
+  t.field({
+    type: User,
+    nullable: true,
+    description: 'The caller, or null when the request carries no valid session',
+    resolve: async (_root, _args, ctx) => (await ctx.getSession())?.user ?? null,
+  }),
+);
+
+builder.mutationField('register', (t) =>
+  t.field({
+    type: User,
+    description: 'Creates the account; starts no session',
+    args: { email: t.arg.string({ required: true }), password: t.arg.string({ required: true }) },
+    resolve: (_root, args, ctx) => ctx.auth.register(args),
+  }),
+);
+
+builder.mutationField('login', (t) =>
+  t.field({
+    type: User,
+    description: 'Starts a new session and sets the session cookie',
+    args: { email: t.arg.string({ required: true }), password: t.arg.string({ required: true }) },
+    resolve: async (_root, args, ctx) => {
+      const { user, session } = await ctx.auth.login(args, ctx.clientInfo, await ctx.getSession());
+      await ctx.cookies.setSession(session.token, session.expiresAt);
+      return user;
+    },
+  }),
+);
+
+builder.mutationField('logout', (t) =>
+  t.boolean({
+    description: 'Ends this session and clears the cookie',
+    resolve: async (_root, _args, ctx) => {
+      await ctx.auth.logout(await ctx.requireSession());
+      await ctx.cookies.clearSession();
+      return true;
+    },
+  }),
+);
