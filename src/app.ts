@@ -56,7 +56,7 @@ export function createApp({ config, prisma, mailer, clock, log }: AppDeps): App 
 
   /** Domain errors keep their contract code; anything else is logged here and masked. */
   function maskError(error: unknown, message: string): Error {
-    const cause = error instanceof GraphQLError ? (error.originalError ?? error) : error;
+    const cause = rootCause(error);
     if (cause instanceof AuthError) return toGraphQLError(cause, error);
     if (cause instanceof GraphQLError) return cause;
     log.error({ err: cause }, 'unexpected error');
@@ -82,4 +82,11 @@ export function createApp({ config, prisma, mailer, clock, log }: AppDeps): App 
   });
 
   return { yoga, auth, background };
+}
+
+/** graphql-js and yoga may each wrap a resolver's error in a GraphQLError; find the thrown one. */
+function rootCause(error: unknown): unknown {
+  let cause = error;
+  while (cause instanceof GraphQLError && cause.originalError) cause = cause.originalError;
+  return cause;
 }

@@ -1,0 +1,74 @@
+// createTestApp(): the real app (schema, service, Prisma, SQLite file) behind yoga.fetch, with
+// a clock the test moves and agents that keep cookies the way a browser does.
+import { onTestFinished } from 'vitest';
+import { createApp } from '../../src/app.ts';
+import { loadConfig } from '../../src/config.ts';
+import { createPrismaClient } from '../../src/db/client.ts';
+import { parseDatabaseUrl } from '../../src/db/database-url.ts';
+import { createLogMailer, createSmtpMailer } from '../../src/mail/mailer.ts';
+import { TestClock } from './clock.ts';
+import { freshDatabaseUrl } from './db.ts';
+import { captureLogs } from './logs.ts';
+
+export interface GqlResult<T = Record<string, unknown>> {
+  status: number;
+  headers: Headers;
+  data: T | null | undefined;
+  errors: Array<{ message: string; path?: string[]; extensions?: Record<string, unknown> }> | undefined;
+}
+
+export type TestApp = Awaited<ReturnType<typeof createTestApp>>;
+export type Agent = ReturnType<TestApp['agent']>;
+
+export async function createTestApp(env: Record<string, string> = {}) {
+  const config = loadConfig({ DATABASE_URL: freshDatabaseUrl(), BCRYPT_COST: '4', ...env });
+  const logs = captureLogs();
+  const clock = new TestClock();
+  const prisma = createPrismaClient(parseDatabaseUrl(config.databaseUrl));
+  const mailer = config.smtpUrl ? createSmtpMailer(config.smtpUrl, config.mailFrom) : createLogMailer(logs.log, { redactBody: config.isProduction });
+  const app = createApp({ config, prisma, mailer, clock, log: logs.log });
+  onTestFinished(async () => {
+    await app.background.drain();
+    await prisma.$disconnect();
+    mailer.close();
+  });
+
+  /** A client with its own cookie jar. */
+  function agent(userAgent = 'vitest-agent') {
+    let cookie: string | null = null;
+    return {
+      get cookie() {
+        return cookie;
+      },
+      set cookie(value: string | null) {
+        cookie = value;
+      },
+      async gql<T = Record<string, unknown>>(query: string, variables: Record<string, unknown> = {}): Promise<GqlResult<T>> {
+        const response = await app.yoga.fetch('http://localhost/graphql', {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'user-agent': userAgent,
+            ...(cookie === null ? {} : { cookie: `session=${cookie}` }),
+          },
+          body: JSON.stringify({ query, variables }),
+        });
+        for (const header of response.headers.getSetCookie()) {
+          const [pair] = header.split(';');
+          const value = pair!.slice(pair!.indexOf('=') + 1);
+          const expired = /Expires=Thu, 01 Jan 1970/i.test(header);
+          if (pair!.startsWith('session=')) cookie = expired || value === '' ? null : decodeURIComponent(value);
+        }
+        const body = (await response.json()) as { data?: T | null; errors?: GqlResult['errors'] };
+        return { status: response.status, headers: response.headers, data: body.data, errors: body.errors };
+      },
+    };
+  }
+
+  const main = agent();
+  return { ...app, config, prisma, clock, logs, agent, gql: main.gql, main };
+}
+
+export function codeOf(result: GqlResult): unknown {
+  return result.errors?.[0]?.extensions?.code;
+}

@@ -1,0 +1,29 @@
+// Migrates one template SQLite database for the whole run; each test copies it (fast) instead
+// of running the schema engine again. The migration itself is tested in test/db/.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type { TestProject } from 'vitest/node';
+import { parseDatabaseUrl } from '../../src/db/database-url.ts';
+import { migrateDatabase } from '../../src/db/migrate.ts';
+import { migrationPaths } from '../../scripts/paths.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    templateDatabase: string;
+  }
+}
+
+export default async function setup(project: TestProject) {
+  const dir = mkdtempSync(join(tmpdir(), 'auth-api-test-'));
+  const file = join(dir, 'template.db');
+  await migrateDatabase(parseDatabaseUrl(`file:${file}`), migrationPaths);
+  // Fold the WAL into the main file so that copying the one file copies everything.
+  const db = new Database(file);
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  db.pragma('journal_mode = DELETE');
+  db.close();
+  project.provide('templateDatabase', file);
+  return () => rmSync(dir, { recursive: true, force: true });
+}
