@@ -1,0 +1,109 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { codeOf, createTestApp } from '../helpers/app.ts';
+import { Login, Me, Register, ada, bob } from '../helpers/operations.ts';
+
+describe('login', () => {
+  it('sets one HttpOnly, SameSite=Lax, Path=/ session cookie, not Secure outside production', async () => {
+    const api = await createTestApp();
+    await api.gql(Register, ada);
+    const result = await api.gql(Login, ada);
+    expect(result.data?.login).toMatchObject({ email: ada.email });
+    const cookies = result.headers.getSetCookie();
+    expect(cookies).toHaveLength(1);
+    const attributes = cookies[0]!.split(';').map((part) => part.trim());
+    expect(attributes[0]).toMatch(/^session=[A-Za-z0-9_-]{43}$/);
+    expect(attributes).toEqual(expect.arrayContaining(['Path=/', 'HttpOnly', 'SameSite=Lax']));
+    expect(attributes).not.toContain('Secure');
+    const expires = new Date(attributes.find((a) => a.startsWith('Expires='))!.slice('Expires='.length));
+    expect(expires.getTime()).toBe(Math.floor((api.clock.now().getTime() + 30 * 86400_000) / 1000) * 1000);
+  });
+
+  it('marks the cookie Secure when NODE_ENV=production', async () => {
+    const api = await createTestApp({ NODE_ENV: 'production', BCRYPT_COST: '10' });
+    await api.gql(Register, ada);
+    const cookie = (await api.gql(Login, ada)).headers.getSetCookie()[0]!;
+    expect(cookie.split(';').map((p) => p.trim())).toContain('Secure');
+  });
+
+  it('keeps only the SHA-256 of the token in the database', async () => {
+    const api = await createTestApp();
+    await api.gql(Register, ada);
+    await api.gql(Login, ada);
+    const token = api.main.cookie!;
+    const rows = await api.prisma.session.findMany();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.tokenHash).toBe(createHash('sha256').update(token).digest('hex'));
+    expect(JSON.stringify(rows)).not.toContain(token);
+  });
+
+  it('accepts the email with capitals and spaces', async () => {
+    const api = await createTestApp();
+    await api.gql(Register, ada);
+    const result = await api.gql(Login, { email: '  ADA@Example.com  ', password: ada.password });
+    expect(result.errors).toBeUndefined();
+  });
+
+  it('answers an unknown email exactly like a wrong password', async () => {
+    const api = await createTestApp();
+    await api.gql(Register, ada);
+    const wrong = await api.gql(Login, { email: ada.email, password: 'wrong horse battery' });
+    const unknown = await api.gql(Login, { email: 'nobody@example.com', password: 'wrong horse battery' });
+    expect(codeOf(wrong)).toBe('INVALID_CREDENTIALS');
+    expect(unknown.errors).toEqual(wrong.errors);
+    expect(unknown.status).toBe(wrong.status);
+    expect(wrong.headers.getSetCookie()).toEqual([]);
+  });
+
+  it('never lets two passwords that share their first 72 bytes both verify', async () => {
+    const api = await createTestApp();
+    const prefix = 'x'.repeat(72);
+    await api.gql(Register, { email: ada.email, password: `${prefix}-first` });
+    expect(codeOf(await api.gql(Login, { email: ada.email, password: `${prefix}-second` }))).toBe('INVALID_CREDENTIALS');
+    expect((await api.gql(Login, { email: ada.email, password: `${prefix}-first` })).errors).toBeUndefined();
+  });
+
+  it('always starts a new session and ends the one the request carried (no fixation)', async () => {
+    const api = await createTestApp();
+    await api.gql(Register, ada);
+    await api.gql(Login, ada);
+    const first = api.main.cookie!;
+    await api.gql(Login, ada);
+    const second = api.main.cookie!;
+    expect(second).not.toBe(first);
+    expect(await api.prisma.session.count()).toBe(1);
+    const stale = api.agent();
+    stale.cookie = first;
+    expect((await stale.gql(Me)).data).toEqual({ me: null });
+  });
+
+  it('ends a carried session of another user too when someone logs in over it', async () => {
+    const api = await createTestApp();
+    await api.gql(Register, ada);
+    await api.gql(Register, bob);
+    await api.gql(Login, ada);
+    await api.gql(Login, bob);
+    expect((await api.gql<{ me: { email: string } }>(Me)).data?.me.email).toBe(bob.email);
+    expect(await api.prisma.session.count()).toBe(1);
+  });
+
+  it('keeps at most MAX_SESSIONS_PER_USER live sessions, ending the oldest', async () => {
+    const api = await createTestApp({ MAX_SESSIONS_PER_USER: '3' });
+    await api.gql(Register, ada);
+    const devices = [api.agent('one'), api.agent('two'), api.agent('three'), api.agent('four')];
+    for (const device of devices) {
+      await device.gql(Login, ada);
+      api.clock.advanceSeconds(1);
+    }
+    expect(await api.prisma.session.count()).toBe(3);
+    expect((await devices[0]!.gql(Me)).data).toEqual({ me: null });
+    for (const device of devices.slice(1)) expect((await device.gql<{ me: unknown }>(Me)).data?.me).not.toBeNull();
+  });
+
+  it('refuses an empty password as BAD_USER_INPUT without looking anything up', async () => {
+    const api = await createTestApp();
+    const result = await api.gql(Login, { email: ada.email, password: '' });
+    expect(codeOf(result)).toBe('BAD_USER_INPUT');
+    expect(result.errors?.[0]?.extensions?.field).toBe('password');
+  });
+});

@@ -1,0 +1,176 @@
+import { describe, expect, it } from 'vitest';
+import { codeOf, createTestApp, type TestApp } from '../helpers/app.ts';
+import { Login, LogoutEverywhere, Me, Register, RevokeSession, Sessions, ada, bob } from '../helpers/operations.ts';
+
+type SessionView = { id: string; current: boolean; userAgent: string | null; lastSeenAt: string; expiresAt: string; createdAt: string };
+const DAY = 86400;
+
+async function loggedIn(api: TestApp, who = ada, userAgent = 'laptop') {
+  const agent = api.agent(userAgent);
+  await agent.gql(Register, who);
+  await agent.gql(Login, who);
+  return agent;
+}
+
+describe('me', () => {
+  it('is null without a cookie, and with a cookie that is not a session', async () => {
+    const api = await createTestApp();
+    expect((await api.gql(Me)).data).toEqual({ me: null });
+    api.main.cookie = 'A'.repeat(43);
+    expect((await api.gql(Me)).data).toEqual({ me: null });
+    api.main.cookie = 'not even base64url!';
+    expect((await api.gql(Me)).data).toEqual({ me: null });
+  });
+
+  it('is the logged-in user', async () => {
+    const api = await createTestApp();
+    const agent = await loggedIn(api);
+    expect((await agent.gql(Me)).data?.me).toMatchObject({ email: ada.email });
+  });
+});
+
+describe('session lifetime', () => {
+  it('ends at the absolute lifetime however busy the session is', async () => {
+    const api = await createTestApp({ SESSION_MAX_AGE_SECONDS: String(3 * DAY), SESSION_IDLE_TIMEOUT_SECONDS: String(2 * DAY) });
+    const agent = await loggedIn(api);
+    for (let day = 0; day < 2; day += 1) {
+      api.clock.advanceSeconds(DAY);
+      expect((await agent.gql(Me)).data?.me).not.toBeNull();
+      await api.background.drain();
+    }
+    api.clock.advanceSeconds(DAY);
+    expect((await agent.gql(Me)).data).toEqual({ me: null });
+  });
+
+  it('ends after the idle timeout, and activity within it keeps it alive', async () => {
+    const api = await createTestApp();
+    const agent = await loggedIn(api);
+    api.clock.advanceSeconds(6 * DAY);
+    expect((await agent.gql(Me)).data?.me).not.toBeNull();
+    await api.background.drain();
+    api.clock.advanceSeconds(6 * DAY);
+    expect((await agent.gql(Me)).data?.me).not.toBeNull();
+    await api.background.drain();
+    api.clock.advanceSeconds(7 * DAY);
+    expect((await agent.gql(Me)).data).toEqual({ me: null });
+  });
+
+  it('writes lastSeenAt at most about once a minute, not on every request', async () => {
+    const api = await createTestApp();
+    const agent = await loggedIn(api);
+    const loginAt = api.clock.now();
+    const lastSeen = async () => (await api.prisma.session.findFirstOrThrow()).lastSeenAt.getTime();
+
+    api.clock.advanceSeconds(30);
+    await agent.gql(Me);
+    await api.background.drain();
+    expect(await lastSeen()).toBe(loginAt.getTime());
+
+    api.clock.advanceSeconds(31);
+    await agent.gql(Me);
+    await api.background.drain();
+    expect(await lastSeen()).toBe(api.clock.now().getTime());
+  });
+});
+
+describe('sessions', () => {
+  it("lists the caller's live sessions and marks the current one", async () => {
+    const api = await createTestApp();
+    const laptop = await loggedIn(api, ada, 'laptop');
+    api.clock.advanceSeconds(60);
+    const phone = api.agent('phone');
+    await phone.gql(Login, ada);
+    await loggedIn(api, bob, 'bob-browser');
+
+    const result = await phone.gql<{ sessions: SessionView[] }>(Sessions);
+    expect(result.errors).toBeUndefined();
+    const sessions = result.data!.sessions;
+    expect(sessions.map((s) => [s.userAgent, s.current])).toEqual([
+      ['phone', true],
+      ['laptop', false],
+    ]);
+    const rows = await api.prisma.session.findMany();
+    for (const s of sessions) {
+      expect(rows.some((r) => r.id === s.id)).toBe(true);
+      expect(rows.some((r) => r.tokenHash === s.id)).toBe(false);
+    }
+    expect(new Date(sessions[0]!.expiresAt).getTime()).toBe(api.clock.now().getTime() + 30 * DAY * 1000);
+    expect((await laptop.gql<{ sessions: SessionView[] }>(Sessions)).data!.sessions.find((s) => s.current)?.userAgent).toBe('laptop');
+  });
+
+  it('leaves out sessions that have gone idle', async () => {
+    const api = await createTestApp();
+    await loggedIn(api, ada, 'old laptop');
+    api.clock.advanceSeconds(7 * DAY + 1);
+    const phone = api.agent('phone');
+    await phone.gql(Login, ada);
+    expect((await phone.gql<{ sessions: SessionView[] }>(Sessions)).data!.sessions.map((s) => s.userAgent)).toEqual(['phone']);
+  });
+
+  it('needs a session: UNAUTHENTICATED', async () => {
+    const api = await createTestApp();
+    const result = await api.gql(Sessions);
+    expect(codeOf(result)).toBe('UNAUTHENTICATED');
+    expect(result.data).toBeNull();
+  });
+});
+
+describe('revokeSession', () => {
+  it("ends one of the caller's own sessions", async () => {
+    const api = await createTestApp();
+    const laptop = await loggedIn(api, ada, 'laptop');
+    const phone = api.agent('phone');
+    await phone.gql(Login, ada);
+    const phoneSession = (await phone.gql<{ sessions: SessionView[] }>(Sessions)).data!.sessions.find((s) => s.current)!;
+
+    expect((await laptop.gql(RevokeSession, { id: phoneSession.id })).data).toEqual({ revokeSession: true });
+    expect((await phone.gql(Me)).data).toEqual({ me: null });
+    expect((await laptop.gql(Me)).data?.me).not.toBeNull();
+  });
+
+  it("answers false alike for an unknown id and another user's session, and ends neither", async () => {
+    const api = await createTestApp();
+    const adaAgent = await loggedIn(api, ada);
+    const bobAgent = await loggedIn(api, bob);
+    const bobSession = (await bobAgent.gql<{ sessions: SessionView[] }>(Sessions)).data!.sessions[0]!;
+
+    const foreign = await adaAgent.gql(RevokeSession, { id: bobSession.id });
+    const unknown = await adaAgent.gql(RevokeSession, { id: '00000000-0000-4000-8000-000000000000' });
+    expect(foreign.data).toEqual({ revokeSession: false });
+    expect(unknown).toEqual({ ...foreign, headers: unknown.headers });
+    expect((await bobAgent.gql(Me)).data?.me).not.toBeNull();
+  });
+
+  it('clears the cookie when the caller revokes its own current session', async () => {
+    const api = await createTestApp();
+    const agent = await loggedIn(api);
+    const current = (await agent.gql<{ sessions: SessionView[] }>(Sessions)).data!.sessions[0]!;
+    await agent.gql(RevokeSession, { id: current.id });
+    expect(agent.cookie).toBeNull();
+  });
+
+  it('needs a session: UNAUTHENTICATED', async () => {
+    const api = await createTestApp();
+    expect(codeOf(await api.gql(RevokeSession, { id: 'x' }))).toBe('UNAUTHENTICATED');
+  });
+});
+
+describe('logoutEverywhere', () => {
+  it("ends all the caller's sessions, returns how many, and clears the cookie", async () => {
+    const api = await createTestApp();
+    const laptop = await loggedIn(api, ada, 'laptop');
+    const phone = api.agent('phone');
+    await phone.gql(Login, ada);
+    const bobAgent = await loggedIn(api, bob);
+
+    expect((await laptop.gql(LogoutEverywhere)).data).toEqual({ logoutEverywhere: 2 });
+    expect(laptop.cookie).toBeNull();
+    expect((await phone.gql(Me)).data).toEqual({ me: null });
+    expect((await bobAgent.gql(Me)).data?.me).not.toBeNull();
+  });
+
+  it('needs a session: UNAUTHENTICATED', async () => {
+    const api = await createTestApp();
+    expect(codeOf(await api.gql(LogoutEverywhere))).toBe('UNAUTHENTICATED');
+  });
+});
