@@ -16,10 +16,11 @@ import { isDatabaseReachable } from './db/client.ts';
 import type { PrismaClient } from './generated/prisma/client.ts';
 import type { ServerContext } from './http/client-info.ts';
 import { useReadiness } from './http/health.ts';
+import { useRefusalStatus } from './http/refusal-status.ts';
 import type { Logger } from './logger.ts';
 import type { Mailer } from './mail/mailer.ts';
 import { schema } from './schema/index.ts';
-import { toGraphQLError } from './schema/errors.ts';
+import { locatedLike, toGraphQLError } from './schema/errors.ts';
 import { exampleOperations } from './http/graphiql-examples.ts';
 
 export interface AppDeps {
@@ -60,7 +61,7 @@ export function createApp({ config, prisma, mailer, clock, log }: AppDeps): App 
     if (cause instanceof AuthError) return toGraphQLError(cause, error);
     if (cause instanceof GraphQLError) return cause;
     log.error({ err: cause }, 'unexpected error');
-    return new GraphQLError(message, { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+    return locatedLike(error, message, { code: 'INTERNAL_SERVER_ERROR' });
   }
 
   const yoga = createYoga<ServerContext, Context>({
@@ -78,7 +79,7 @@ export function createApp({ config, prisma, mailer, clock, log }: AppDeps): App 
       warn: (...args) => log.warn({ args }, 'yoga'),
       error: (...args) => log.error({ args }, 'yoga'),
     },
-    plugins: [useCookies(), useReadiness(() => isDatabaseReachable(prisma))],
+    plugins: [useCookies(), useReadiness(() => isDatabaseReachable(prisma)), useRefusalStatus()],
   });
 
   return { yoga, auth, background };

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 
 export interface Config {
-  /** HTTP port. Default 4000. */
+  /** HTTP port; 0 picks a free one. Default 4000. */
   readonly port: number;
   /** Interface to bind. Default 0.0.0.0. */
   readonly host: string;
@@ -84,7 +84,7 @@ const emailAddress = z
 
 const envSchema = z
   .object({
-    PORT: integer(1, 65535, 4000),
+    PORT: integer(0, 65535, 4000), // 0: any free port (tests)
     HOST: z.string().min(1, 'must not be empty').default('0.0.0.0'),
     DATABASE_URL: databaseUrl,
     SMTP_URL: url(['smtp:', 'smtps:']).optional(),
@@ -98,19 +98,27 @@ const envSchema = z
     RESET_TOKEN_TTL_SECONDS: integer(60, 7 * 86400, 1800),
     BCRYPT_COST: integer(4, 31, 12),
     TRUST_PROXY: integer(0, 32, 0),
-    CORS_ORIGINS: z.string().default(''),
+    CORS_ORIGINS: z
+      .string()
+      .default('')
+      .transform((value, ctx) => {
+        const origins = splitList(value).map((origin) => origin.replace(/\/$/, ''));
+        for (const origin of origins.filter((o) => !isOrigin(o))) {
+          ctx.addIssue({ code: 'custom', message: `"${origin}" is not an origin like https://app.example.com` });
+        }
+        return origins;
+      }),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  })
-  .superRefine((env, ctx) => {
-    if (env.NODE_ENV === 'production' && env.BCRYPT_COST < 10) {
-      ctx.addIssue({ code: 'custom', path: ['BCRYPT_COST'], message: 'must be at least 10 when NODE_ENV=production' });
-    }
-    for (const origin of splitList(env.CORS_ORIGINS)) {
-      if (!isOrigin(origin)) {
-        ctx.addIssue({ code: 'custom', path: ['CORS_ORIGINS'], message: `"${origin}" is not an origin like https://app.example.com` });
-      }
-    }
   });
+
+/** Rules between variables; checked on the raw values so they are reported with all others. */
+function crossFieldProblems(env: Record<string, string>): string[] {
+  const cost = Number(env.BCRYPT_COST ?? '12');
+  if (env.NODE_ENV === 'production' && Number.isInteger(cost) && cost < 10) {
+    return ['BCRYPT_COST: must be at least 10 when NODE_ENV=production'];
+  }
+  return [];
+}
 
 function splitList(value: string): string[] {
   return value
@@ -123,7 +131,7 @@ function splitList(value: string): string[] {
 function isOrigin(value: string): boolean {
   try {
     const parsed = new URL(value);
-    return (parsed.protocol === 'http:' || parsed.protocol === 'https:') && parsed.origin === value.replace(/\/$/, '');
+    return (parsed.protocol === 'http:' || parsed.protocol === 'https:') && parsed.origin === value;
   } catch {
     return false;
   }
@@ -137,11 +145,14 @@ function withoutEmpty(env: Record<string, string | undefined>): Record<string, s
 }
 
 export function loadConfig(env: Record<string, string | undefined>): Config {
-  const parsed = envSchema.safeParse(withoutEmpty(env));
-  if (!parsed.success) {
-    // Values are not echoed: DATABASE_URL and SMTP_URL may carry credentials.
-    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
-  }
+  const raw = withoutEmpty(env);
+  const parsed = envSchema.safeParse(raw);
+  // Values are not echoed: DATABASE_URL and SMTP_URL may carry credentials.
+  const problems = [
+    ...(parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`)),
+    ...crossFieldProblems(raw),
+  ];
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
   return Object.freeze({
     port: e.PORT,
@@ -158,7 +169,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     resetTokenTtlSeconds: e.RESET_TOKEN_TTL_SECONDS,
     bcryptCost: e.BCRYPT_COST,
     trustProxy: e.TRUST_PROXY,
-    corsOrigins: Object.freeze(splitList(e.CORS_ORIGINS).map((o) => o.replace(/\/$/, ''))),
+    corsOrigins: Object.freeze(e.CORS_ORIGINS),
     logLevel: e.LOG_LEVEL,
   });
 }

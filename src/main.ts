@@ -1,5 +1,6 @@
 // The only module that reads process.env or exits: config → database → migrations → app → listen.
 import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { createApp } from './app.ts';
 import { systemClock } from './clock.ts';
@@ -57,8 +58,10 @@ async function main(): Promise<void> {
 
   const server = createServer(yoga);
   server.listen(config.port, config.host, () => {
+    const { port } = server.address() as AddressInfo;
     const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-    log.info({ url: `http://${shownHost}:${config.port}/graphql` }, `Auth API listening on http://${shownHost}:${config.port}/graphql`);
+    const url = `http://${shownHost}:${port}/graphql`;
+    log.info({ url }, `Auth API listening on ${url}`);
   });
 
   let stopping = false;

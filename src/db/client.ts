@@ -1,10 +1,9 @@
 // The Prisma client on a driver adapter. The service only ever talks to Prisma, so the choice
 // of database is made here and nowhere else.
-import { mkdirSync } from 'node:fs';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaClient } from '../generated/prisma/client.ts';
-import { type DatabaseTarget, sqliteDirectory } from './database-url.ts';
+import type { DatabaseTarget } from './database-url.ts';
 import { serialisedSqlite } from './serialised-sqlite-adapter.ts';
 
 /** How long a statement waits for another process's write lock before failing. */
@@ -26,7 +25,6 @@ export function createAdapterFactory(target: DatabaseTarget): SqlMigrationAwareD
   if (target.provider !== 'sqlite') {
     throw new Error('PostgreSQL is not supported by this build yet; use a file: DATABASE_URL');
   }
-  mkdirSync(sqliteDirectory(target), { recursive: true });
   return serialisedSqlite(new PrismaBetterSqlite3({ url: target.url, timeout: SQLITE_BUSY_TIMEOUT_MS }), SQLITE_PRAGMAS);
 }
 

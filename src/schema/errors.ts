@@ -6,8 +6,13 @@ export function toGraphQLError(error: AuthError, at: unknown): GraphQLError {
   const extensions: Record<string, unknown> = { code: error.code };
   if (error instanceof InvalidInputError) extensions.field = error.field;
   if (error instanceof RateLimitedError) extensions.retryAfter = error.retryAfterSeconds;
+  return locatedLike(at, error.message, extensions);
+}
+
+/** A new error at the same place in the document as `at` (locations and path kept). */
+export function locatedLike(at: unknown, message: string, extensions: Record<string, unknown>): GraphQLError {
   const located = at instanceof GraphQLError ? at : null;
-  return new GraphQLError(error.message, {
+  return new GraphQLError(message, {
     nodes: located?.nodes,
     source: located?.source,
     positions: located?.positions,

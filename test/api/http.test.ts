@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { createPrismaClient } from '../../src/db/client.ts';
+import { parseDatabaseUrl } from '../../src/db/database-url.ts';
+import { createApp } from '../../src/app.ts';
+import { loadConfig } from '../../src/config.ts';
+import { createLogMailer } from '../../src/mail/mailer.ts';
+import { systemClock } from '../../src/clock.ts';
+import { captureLogs } from '../helpers/logs.ts';
+import { createTestApp } from '../helpers/app.ts';
+import { Login, Register, ada } from '../helpers/operations.ts';
+
+describe('HTTP surface', () => {
+  it('answers queries over GET without any special header', async () => {
+    const api = await createTestApp();
+    const response = await api.yoga.fetch('http://localhost/graphql?query=' + encodeURIComponent('{ me { id } }'));
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ data: { me: null } });
+  });
+
+  it('never runs a mutation from GET', async () => {
+    const api = await createTestApp();
+    const query = `mutation { register(email: "${ada.email}", password: "${ada.password}") { id } }`;
+    const response = await api.yoga.fetch('http://localhost/graphql?query=' + encodeURIComponent(query));
+    expect(response.status).toBe(405);
+    expect(await api.prisma.user.count()).toBe(0);
+  });
+
+  it('GET /health answers 200', async () => {
+    const api = await createTestApp();
+    expect((await api.yoga.fetch('http://localhost/health')).status).toBe(200);
+  });
+
+  it('GET /ready answers 200 while the database answers', async () => {
+    const api = await createTestApp();
+    const response = await api.yoga.fetch('http://localhost/ready');
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: 'ready' });
+  });
+
+  it('GET /ready answers 503 when the database cannot be reached', async () => {
+    const config = loadConfig({ DATABASE_URL: 'file:/nonexistent-dir-for-tests/auth.db' });
+    const logs = captureLogs();
+    // The adapter connects lazily, so the failure shows at the first query, not here.
+    const prisma = createPrismaClientOrNull(config.databaseUrl);
+    if (prisma === null) return expect.unreachable('client creation should not touch the database');
+    const { yoga } = createApp({ config, prisma, mailer: createLogMailer(logs.log, { redactBody: false }), clock: systemClock, log: logs.log });
+    const response = await yoga.fetch('http://localhost/ready');
+    expect(response.status).toBe(503);
+    expect(await response.json()).toEqual({ status: 'unavailable' });
+  });
+
+  it('serves GraphiQL to a browser with its assets from this service, not a CDN', async () => {
+    const api = await createTestApp();
+    const response = await api.yoga.fetch('http://localhost/graphql', { headers: { accept: 'text/html' } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/text\/html/);
+    const html = await response.text();
+    expect(html).toContain('GraphiQL');
+    expect(html).not.toMatch(/unpkg\.com|jsdelivr|cdn\./);
+    expect(html).toContain('mutation Login');
+  });
+
+  it('keeps a session across requests with the cookie alone', async () => {
+    const api = await createTestApp();
+    await api.gql(Register, ada);
+    const login = await api.gql(Login, ada);
+    const cookie = login.headers.getSetCookie()[0]!.split(';')[0]!;
+    const response = await api.yoga.fetch('http://localhost/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie },
+      body: JSON.stringify({ query: '{ me { email } }' }),
+    });
+    expect(await response.json()).toEqual({ data: { me: { email: ada.email } } });
+  });
+});
+
+function createPrismaClientOrNull(databaseUrl: string) {
+  try {
+    return createPrismaClient(parseDatabaseUrl(databaseUrl));
+  } catch {
+    return null;
+  }
+}

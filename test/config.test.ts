@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.ts';
+import { exitOf, spawnService } from './helpers/service-process.ts';
+
+describe('loadConfig', () => {
+  it('has the defaults of the contract', () => {
+    expect(loadConfig({})).toEqual({
+      port: 4000,
+      host: '0.0.0.0',
+      databaseUrl: 'file:./data/auth.db',
+      smtpUrl: null,
+      mailFrom: 'no-reply@localhost',
+      passwordResetUrl: 'http://localhost:4000/reset-password',
+      isProduction: false,
+      sessionMaxAgeSeconds: 2592000,
+      sessionIdleTimeoutSeconds: 604800,
+      sessionTouchIntervalSeconds: 60,
+      maxSessionsPerUser: 50,
+      resetTokenTtlSeconds: 1800,
+      bcryptCost: 12,
+      trustProxy: 0,
+      corsOrigins: [],
+      logLevel: 'info',
+    });
+  });
+
+  it('reads every variable', () => {
+    const config = loadConfig({
+      PORT: '8080',
+      HOST: '127.0.0.1',
+      DATABASE_URL: 'postgresql://auth@db/auth',
+      SMTP_URL: 'smtp://mail:2525',
+      MAIL_FROM: 'auth@example.com',
+      PASSWORD_RESET_URL: 'https://app.example.com/reset',
+      NODE_ENV: 'production',
+      SESSION_MAX_AGE_SECONDS: '3600',
+      SESSION_IDLE_TIMEOUT_SECONDS: '600',
+      RESET_TOKEN_TTL_SECONDS: '900',
+      BCRYPT_COST: '13',
+      TRUST_PROXY: '1',
+      CORS_ORIGINS: 'https://app.example.com, http://localhost:5173/',
+    });
+    expect(config).toMatchObject({
+      port: 8080,
+      host: '127.0.0.1',
+      smtpUrl: 'smtp://mail:2525',
+      isProduction: true,
+      sessionMaxAgeSeconds: 3600,
+      sessionIdleTimeoutSeconds: 600,
+      resetTokenTtlSeconds: 900,
+      bcryptCost: 13,
+      trustProxy: 1,
+      corsOrigins: ['https://app.example.com', 'http://localhost:5173'],
+    });
+  });
+
+  it('lists every bad value in one error, naming each variable', () => {
+    const attempt = () =>
+      loadConfig({ PORT: 'eighty', BCRYPT_COST: '3', DATABASE_URL: 'mysql://x', SMTP_URL: 'http://mail', SESSION_IDLE_TIMEOUT_SECONDS: '-5', CORS_ORIGINS: '*' });
+    expect(attempt).toThrow(ConfigError);
+    const problems = (() => {
+      try {
+        attempt();
+        return [];
+      } catch (error) {
+        return (error as ConfigError).problems;
+      }
+    })();
+    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(
+      ['BCRYPT_COST', 'CORS_ORIGINS', 'DATABASE_URL', 'PORT', 'SESSION_IDLE_TIMEOUT_SECONDS', 'SMTP_URL'].sort(),
+    );
+  });
+
+  it('refuses a bcrypt cost below 10 in production', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', BCRYPT_COST: '9' })).toThrow(/BCRYPT_COST: must be at least 10/);
+    expect(loadConfig({ BCRYPT_COST: '9' }).bcryptCost).toBe(9);
+  });
+
+  it('does not echo values that may hold credentials', () => {
+    expect(() => loadConfig({ SMTP_URL: 'ftp://user:hunter2@mail' })).toThrow(ConfigError);
+    expect(() => loadConfig({ SMTP_URL: 'ftp://user:hunter2@mail' })).not.toThrow(/hunter2/);
+  });
+});
+
+describe('npm start with a bad value', () => {
+  it('stops with exit code 1 and a message naming the variable', async () => {
+    const child = spawnService({ PORT: '99999', SESSION_MAX_AGE_SECONDS: 'forever' });
+    let stderr = '';
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    expect(await exitOf(child)).toBe(1);
+    expect(stderr).toMatch(/PORT: must be a whole number from 0 to 65535/);
+    expect(stderr).toMatch(/SESSION_MAX_AGE_SECONDS/);
+  });
+});
