@@ -16,7 +16,7 @@ describe('the whole journey of one user', () => {
     expect((await api.gql(Me)).data).toEqual({ me: null });
 
     await api.gql(Login, ada);
-    expect((await api.gql<{ me: { email: string } }>(Me)).data?.me.email).toBe(ada.email);
+    expect((await api.gql(Me)).data?.me?.email).toBe(ada.email);
 
     expect((await api.gql(Logout)).data).toEqual({ logout: true });
     expect((await api.gql(Me)).data).toEqual({ me: null });
@@ -33,7 +33,7 @@ describe('the whole journey of one user', () => {
     expect(codeOf(await api.gql(Login, ada))).toBe('INVALID_CREDENTIALS');
     const login = await api.gql(Login, { email: ada.email, password: newPassword });
     expect(login.errors).toBeUndefined();
-    expect((await api.gql<{ me: { email: string } }>(Me)).data?.me.email).toBe(ada.email);
+    expect((await api.gql(Me)).data?.me?.email).toBe(ada.email);
 
     // Nothing secret reached the log on the way.
     await api.background.drain();

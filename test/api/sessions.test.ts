@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { codeOf, createTestApp, type TestApp } from '../helpers/app.ts';
 import { Login, LogoutEverywhere, Me, Register, RevokeSession, Sessions, ada, bob } from '../helpers/operations.ts';
 
-type SessionView = { id: string; current: boolean; userAgent: string | null; lastSeenAt: string; expiresAt: string; createdAt: string };
 const DAY = 86400;
 
 async function loggedIn(api: TestApp, who = ada, userAgent = 'laptop') {
@@ -82,7 +81,7 @@ describe('sessions', () => {
     await phone.gql(Login, ada);
     await loggedIn(api, bob, 'bob-browser');
 
-    const result = await phone.gql<{ sessions: SessionView[] }>(Sessions);
+    const result = await phone.gql(Sessions);
     expect(result.errors).toBeUndefined();
     const sessions = result.data!.sessions;
     expect(sessions.map((s) => [s.userAgent, s.current])).toEqual([
@@ -95,7 +94,7 @@ describe('sessions', () => {
       expect(rows.some((r) => r.tokenHash === s.id)).toBe(false);
     }
     expect(new Date(sessions[0]!.expiresAt).getTime()).toBe(api.clock.now().getTime() + 30 * DAY * 1000);
-    expect((await laptop.gql<{ sessions: SessionView[] }>(Sessions)).data!.sessions.find((s) => s.current)?.userAgent).toBe('laptop');
+    expect((await laptop.gql(Sessions)).data!.sessions.find((s) => s.current)?.userAgent).toBe('laptop');
   });
 
   it('leaves out sessions that have gone idle', async () => {
@@ -104,7 +103,7 @@ describe('sessions', () => {
     api.clock.advanceSeconds(7 * DAY + 1);
     const phone = api.agent('phone');
     await phone.gql(Login, ada);
-    expect((await phone.gql<{ sessions: SessionView[] }>(Sessions)).data!.sessions.map((s) => s.userAgent)).toEqual(['phone']);
+    expect((await phone.gql(Sessions)).data!.sessions.map((s) => s.userAgent)).toEqual(['phone']);
   });
 
   it('needs a session: UNAUTHENTICATED', async () => {
@@ -121,7 +120,7 @@ describe('revokeSession', () => {
     const laptop = await loggedIn(api, ada, 'laptop');
     const phone = api.agent('phone');
     await phone.gql(Login, ada);
-    const phoneSession = (await phone.gql<{ sessions: SessionView[] }>(Sessions)).data!.sessions.find((s) => s.current)!;
+    const phoneSession = (await phone.gql(Sessions)).data!.sessions.find((s) => s.current)!;
 
     expect((await laptop.gql(RevokeSession, { id: phoneSession.id })).data).toEqual({ revokeSession: true });
     expect((await phone.gql(Me)).data).toEqual({ me: null });
@@ -132,7 +131,7 @@ describe('revokeSession', () => {
     const api = await createTestApp();
     const adaAgent = await loggedIn(api, ada);
     const bobAgent = await loggedIn(api, bob);
-    const bobSession = (await bobAgent.gql<{ sessions: SessionView[] }>(Sessions)).data!.sessions[0]!;
+    const bobSession = (await bobAgent.gql(Sessions)).data!.sessions[0]!;
 
     const foreign = await adaAgent.gql(RevokeSession, { id: bobSession.id });
     const unknown = await adaAgent.gql(RevokeSession, { id: '00000000-0000-4000-8000-000000000000' });
@@ -144,7 +143,7 @@ describe('revokeSession', () => {
   it('clears the cookie when the caller revokes its own current session', async () => {
     const api = await createTestApp();
     const agent = await loggedIn(api);
-    const current = (await agent.gql<{ sessions: SessionView[] }>(Sessions)).data!.sessions[0]!;
+    const current = (await agent.gql(Sessions)).data!.sessions[0]!;
     await agent.gql(RevokeSession, { id: current.id });
     expect(agent.cookie).toBeNull();
   });

@@ -1,5 +1,7 @@
 // createTestApp(): the real app (schema, service, Prisma, SQLite file) behind yoga.fetch, with
 // a clock the test moves and agents that keep cookies the way a browser does.
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { print } from 'graphql';
 import { onTestFinished } from 'vitest';
 import { createApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
@@ -43,7 +45,11 @@ export async function createTestApp(env: Record<string, string> = {}) {
       set cookie(value: string | null) {
         cookie = value;
       },
-      async gql<T = Record<string, unknown>>(query: string, variables: Record<string, unknown> = {}): Promise<GqlResult<T>> {
+      async gql<T = Record<string, unknown>, V = Record<string, unknown>>(
+        document: TypedDocumentNode<T, V> | string,
+        variables?: V,
+      ): Promise<GqlResult<T>> {
+        const query = typeof document === 'string' ? document : print(document);
         const response = await app.yoga.fetch('http://localhost/graphql', {
           method: 'POST',
           headers: {
@@ -51,7 +57,7 @@ export async function createTestApp(env: Record<string, string> = {}) {
             'user-agent': userAgent,
             ...(cookie === null ? {} : { cookie: `session=${cookie}` }),
           },
-          body: JSON.stringify({ query, variables }),
+          body: JSON.stringify({ query, variables: variables ?? {} }),
         });
         for (const header of response.headers.getSetCookie()) {
           const [pair] = header.split(';');
