@@ -57,6 +57,11 @@ async function main(): Promise<void> {
   sweeper.unref();
 
   const server = createServer(yoga);
+  server.once('error', (error: NodeJS.ErrnoException) => {
+    const reason = error.code === 'EADDRINUSE' ? 'the address is already in use' : error.message;
+    log.fatal({ host: config.host, port: config.port, code: error.code }, `cannot listen on ${config.host}:${config.port}: ${reason}`);
+    process.exit(1);
+  });
   server.listen(config.port, config.host, () => {
     const { port } = server.address() as AddressInfo;
     const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;

@@ -1,3 +1,7 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.ts';
 import { exitOf, spawnService } from './helpers/service-process.ts';
@@ -90,5 +94,24 @@ describe('npm start with a bad value', () => {
     expect(await exitOf(child)).toBe(1);
     expect(stderr).toMatch(/PORT: must be a whole number from 0 to 65535/);
     expect(stderr).toMatch(/SESSION_MAX_AGE_SECONDS/);
+  });
+});
+
+describe('npm start on a port that is taken', () => {
+  it('stops with exit code 1 and says so', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const { port } = blocker.address() as AddressInfo;
+    const dir = mkdtempSync(join(tmpdir(), 'auth-api-port-'));
+    try {
+      const child = spawnService({ PORT: String(port), DATABASE_URL: `file:${dir}/auth.db` });
+      let stdout = '';
+      child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      expect(await exitOf(child)).toBe(1);
+      expect(stdout).toContain(`cannot listen on 127.0.0.1:${port}: the address is already in use`);
+    } finally {
+      blocker.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
