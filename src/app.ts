@@ -1,11 +1,15 @@
 // createApp(deps): the GraphQL service as a fetch handler (yoga), built from what it is given.
 // It never listens and reads no environment, so tests can build as many as they like.
 import { GraphQLError } from 'graphql';
-import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
+import { blockFieldSuggestionsPlugin } from '@escape.tech/graphql-armor-block-field-suggestions';
 import { useCookies } from '@whatwg-node/server-plugin-cookies';
+import { AuditLog } from './auth/audit.ts';
 import { AuthError } from './auth/errors.ts';
 import { PasswordHasher } from './auth/passwords.ts';
+import { RateLimits } from './auth/rate-limit.ts';
 import { AuthRepository } from './auth/repository.ts';
 import { AuthService } from './auth/service.ts';
 import { BackgroundTasks } from './background.ts';
@@ -15,8 +19,13 @@ import { createContextFactory, type Context } from './context.ts';
 import { isDatabaseReachable } from './db/client.ts';
 import type { PrismaClient } from './generated/prisma/client.ts';
 import type { ServerContext } from './http/client-info.ts';
+import { useCrossSiteMutationGuard } from './http/cross-site.ts';
+import { requestLimitPlugins } from './http/graphql-limits.ts';
 import { useReadiness } from './http/health.ts';
+import { useOneCredentialField } from './http/one-credential-field.ts';
 import { useRefusalStatus } from './http/refusal-status.ts';
+import { useSecurityHeaders } from './http/security-headers.ts';
+import { useStrictRequests } from './http/strict-request.ts';
 import type { Logger } from './logger.ts';
 import type { Mailer } from './mail/mailer.ts';
 import { schema } from './schema/index.ts';
@@ -39,12 +48,17 @@ export interface App {
 
 export function createApp({ config, prisma, mailer, clock, log }: AppDeps): App {
   const background = new BackgroundTasks(log);
+  const audit = new AuditLog(log);
+  const limits = new RateLimits(prisma, config.rateLimits, (limit, retryAfterSeconds) =>
+    log.warn({ audit: true, event: 'rate-limited', outcome: 'refused', limit, retryAfterSeconds }, `audit: rate limit ${limit} hit`),
+  );
   const auth = new AuthService({
     repo: new AuthRepository(prisma),
     passwords: new PasswordHasher(config.bcryptCost),
+    limits,
     mailer,
     clock,
-    log,
+    audit,
     background,
     sessionPolicy: {
       maxAgeMs: config.sessionMaxAgeSeconds * 1000,
@@ -70,16 +84,35 @@ export function createApp({ config, prisma, mailer, clock, log }: AppDeps): App 
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/health',
     landingPage: false,
-    maskedErrors: { maskError, errorMessage: 'Unexpected error.' },
-    graphiql: { title: 'Auth API', defaultQuery: exampleOperations },
+    // isDev false: graphql-yoga would otherwise attach stacks and messages in development.
+    maskedErrors: { maskError, errorMessage: 'Unexpected error.', isDev: false },
+    graphiql: config.graphiql ? { title: 'Auth API', defaultQuery: exampleOperations } : false,
     renderGraphiQL,
+    batching: false,
+    multipart: false,
+    cors: (request) => {
+      const origin = request.headers.get('origin');
+      // Only listed origins, each echoed alone: never a wildcard with credentials.
+      if (origin === null || !config.corsOrigins.includes(origin)) return false;
+      return { origin: [origin], credentials: true, methods: ['GET', 'POST'], allowedHeaders: ['content-type'], maxAge: 600 };
+    },
     logging: {
       debug: (...args) => log.debug({ args }, 'yoga'),
       info: (...args) => log.info({ args }, 'yoga'),
       warn: (...args) => log.warn({ args }, 'yoga'),
       error: (...args) => log.error({ args }, 'yoga'),
     },
-    plugins: [useCookies(), useReadiness(() => isDatabaseReachable(prisma)), useRefusalStatus()],
+    plugins: [
+      useSecurityHeaders({ production: config.isProduction }),
+      useStrictRequests({ maxBodyBytes: config.requestLimits.maxBodyBytes }),
+      useCookies(),
+      useReadiness(() => isDatabaseReachable(prisma)),
+      ...requestLimitPlugins(config.requestLimits),
+      useOneCredentialField(),
+      ...(config.introspection ? [] : [useDisableIntrospection(), blockFieldSuggestionsPlugin() as Plugin]),
+      useCrossSiteMutationGuard({ allowedOrigins: config.corsOrigins, trustProxy: config.trustProxy }),
+      useRefusalStatus(),
+    ],
   });
 
   return { yoga, auth, background };

@@ -2,6 +2,7 @@
 // ConfigError lists every bad value, so an operator fixes them in one go (API.md: "a bad value
 // stops start-up with a message naming it"). The defaults live here and in API.md only.
 import { z } from 'zod';
+import type { RateLimitPolicy, WindowLimit } from './auth/rate-limit.ts';
 
 export interface Config {
   /** HTTP port; 0 picks a free one. Default 4000. */
@@ -34,8 +35,29 @@ export interface Config {
   readonly trustProxy: number;
   /** Origins allowed to call with credentials. Default none. */
   readonly corsOrigins: readonly string[];
+  /** Attempt limits per operation; see SECURITY.md for the reasoning behind each default. */
+  readonly rateLimits: RateLimitPolicy;
+  /** What one GraphQL request may carry; see SECURITY.md. */
+  readonly requestLimits: RequestLimits;
+  /** Introspection and "did you mean" suggestions. Default: on, off in production. */
+  readonly introspection: boolean;
+  /** GraphiQL at GET /graphql. Default: on, off in production. */
+  readonly graphiql: boolean;
   /** pino level. Default info. */
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+export interface RequestLimits {
+  /** Nesting depth of selections. Default 8. */
+  maxDepth: number;
+  /** Aliases per document. Default 10. */
+  maxAliases: number;
+  /** Lexical tokens per document. Default 1000. */
+  maxTokens: number;
+  /** Directives per document. Default 10. */
+  maxDirectives: number;
+  /** Request body, bytes. Default 102400. */
+  maxBodyBytes: number;
 }
 
 export class ConfigError extends Error {
@@ -69,6 +91,27 @@ const url = (protocols: readonly string[]) =>
     },
     { message: `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}` },
   );
+
+/** "points/seconds", e.g. 10/3600: ten attempts per hour. */
+const windowLimit = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((value, ctx): WindowLimit => {
+      const match = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(value);
+      const points = Number(match?.[1]);
+      const durationSeconds = Number(match?.[2]);
+      if (!match || points < 1 || durationSeconds < 1 || points > 1e9 || durationSeconds > 31 * 86400) {
+        ctx.addIssue({ code: 'custom', message: 'must be attempts/seconds, like 10/3600' });
+        return z.NEVER;
+      }
+      return { points, durationSeconds };
+    });
+
+const flag = z
+  .enum(['true', 'false', '1', '0'], { message: 'must be true or false' })
+  .transform((value) => value === 'true' || value === '1')
+  .optional();
 
 const databaseUrl = z
   .string()
@@ -109,6 +152,24 @@ const envSchema = z
         return origins;
       }),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    RATE_LIMIT_LOGIN_PER_IP: windowLimit('100/900'),
+    LOGIN_FREE_ATTEMPTS: integer(1, 1000, 5),
+    LOGIN_BACKOFF_BASE_SECONDS: integer(1, 86400, 60),
+    LOGIN_BACKOFF_MAX_SECONDS: integer(1, 86400, 900),
+    RATE_LIMIT_REGISTER_PER_IP: windowLimit('10/3600'),
+    RATE_LIMIT_RESET_REQUEST_PER_IP: windowLimit('10/3600'),
+    RATE_LIMIT_RESET_REQUEST_PER_EMAIL: windowLimit('3/3600'),
+    RATE_LIMIT_RESET_PER_IP: windowLimit('10/900'),
+    RATE_LIMIT_RESET_PER_ACCOUNT: windowLimit('5/3600'),
+    RATE_LIMIT_CHANGE_PASSWORD_PER_IP: windowLimit('10/900'),
+    RATE_LIMIT_CHANGE_PASSWORD_PER_ACCOUNT: windowLimit('5/900'),
+    GRAPHQL_MAX_DEPTH: integer(2, 100, 8),
+    GRAPHQL_MAX_ALIASES: integer(0, 1000, 10),
+    GRAPHQL_MAX_TOKENS: integer(50, 100000, 1000),
+    GRAPHQL_MAX_DIRECTIVES: integer(0, 1000, 10),
+    MAX_BODY_BYTES: integer(1024, 10 * 1024 * 1024, 102400),
+    GRAPHQL_INTROSPECTION: flag,
+    GRAPHIQL: flag,
   });
 
 /** Rules between variables; checked on the raw values so they are reported with all others. */
@@ -170,6 +231,30 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     bcryptCost: e.BCRYPT_COST,
     trustProxy: e.TRUST_PROXY,
     corsOrigins: Object.freeze(e.CORS_ORIGINS),
+    rateLimits: Object.freeze({
+      loginPerIp: e.RATE_LIMIT_LOGIN_PER_IP,
+      loginPerAccount: {
+        freeAttempts: e.LOGIN_FREE_ATTEMPTS,
+        baseSeconds: e.LOGIN_BACKOFF_BASE_SECONDS,
+        maxSeconds: Math.max(e.LOGIN_BACKOFF_BASE_SECONDS, e.LOGIN_BACKOFF_MAX_SECONDS),
+      },
+      registerPerIp: e.RATE_LIMIT_REGISTER_PER_IP,
+      resetRequestPerIp: e.RATE_LIMIT_RESET_REQUEST_PER_IP,
+      resetRequestPerEmail: e.RATE_LIMIT_RESET_REQUEST_PER_EMAIL,
+      resetPerIp: e.RATE_LIMIT_RESET_PER_IP,
+      resetPerAccount: e.RATE_LIMIT_RESET_PER_ACCOUNT,
+      changePasswordPerIp: e.RATE_LIMIT_CHANGE_PASSWORD_PER_IP,
+      changePasswordPerAccount: e.RATE_LIMIT_CHANGE_PASSWORD_PER_ACCOUNT,
+    }),
+    requestLimits: Object.freeze({
+      maxDepth: e.GRAPHQL_MAX_DEPTH,
+      maxAliases: e.GRAPHQL_MAX_ALIASES,
+      maxTokens: e.GRAPHQL_MAX_TOKENS,
+      maxDirectives: e.GRAPHQL_MAX_DIRECTIVES,
+      maxBodyBytes: e.MAX_BODY_BYTES,
+    }),
+    introspection: e.GRAPHQL_INTROSPECTION ?? e.NODE_ENV !== 'production',
+    graphiql: e.GRAPHIQL ?? e.NODE_ENV !== 'production',
     logLevel: e.LOG_LEVEL,
   });
 }

@@ -8,7 +8,7 @@ import { exitOf, spawnService } from './helpers/service-process.ts';
 
 describe('loadConfig', () => {
   it('has the defaults of the contract', () => {
-    expect(loadConfig({})).toEqual({
+    expect(loadConfig({})).toMatchObject({
       port: 4000,
       host: '0.0.0.0',
       databaseUrl: 'file:./data/auth.db',
@@ -25,7 +25,32 @@ describe('loadConfig', () => {
       trustProxy: 0,
       corsOrigins: [],
       logLevel: 'info',
+      introspection: true,
+      graphiql: true,
     });
+  });
+
+  it('has the documented defaults for limits (SECURITY.md)', () => {
+    const { rateLimits, requestLimits } = loadConfig({});
+    expect(rateLimits).toEqual({
+      loginPerIp: { points: 100, durationSeconds: 900 },
+      loginPerAccount: { freeAttempts: 5, baseSeconds: 60, maxSeconds: 900 },
+      registerPerIp: { points: 10, durationSeconds: 3600 },
+      resetRequestPerIp: { points: 10, durationSeconds: 3600 },
+      resetRequestPerEmail: { points: 3, durationSeconds: 3600 },
+      resetPerIp: { points: 10, durationSeconds: 900 },
+      resetPerAccount: { points: 5, durationSeconds: 3600 },
+      changePasswordPerIp: { points: 10, durationSeconds: 900 },
+      changePasswordPerAccount: { points: 5, durationSeconds: 900 },
+    });
+    expect(requestLimits).toEqual({ maxDepth: 8, maxAliases: 10, maxTokens: 1000, maxDirectives: 10, maxBodyBytes: 102400 });
+  });
+
+  it('turns introspection and GraphiQL off in production unless asked for', () => {
+    expect(loadConfig({ NODE_ENV: 'production' })).toMatchObject({ introspection: false, graphiql: false });
+    expect(loadConfig({ NODE_ENV: 'production', GRAPHQL_INTROSPECTION: 'true', GRAPHIQL: '1' })).toMatchObject({ introspection: true, graphiql: true });
+    expect(() => loadConfig({ GRAPHIQL: 'yes' })).toThrow(/GRAPHIQL: must be true or false/);
+    expect(() => loadConfig({ RATE_LIMIT_LOGIN_PER_IP: '100 per minute' })).toThrow(/RATE_LIMIT_LOGIN_PER_IP: must be attempts\/seconds/);
   });
 
   it('reads every variable', () => {

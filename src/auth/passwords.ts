@@ -9,6 +9,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import bcrypt from 'bcrypt';
 import type { InputField } from './errors.ts';
 import { InvalidInputError } from './errors.ts';
+import { isCommonPassword } from './password-blocklist.ts';
 
 export const MIN_PASSWORD_LENGTH = 8;
 export const MAX_PASSWORD_LENGTH = 256;
@@ -27,8 +28,14 @@ function lengthInCharacters(value: string): number {
   return count;
 }
 
-/** The policy for a password being set: 8 to 256 characters after NFKC. Returns the normalised form. */
-export function assertPasswordPolicy(raw: string, field: InputField): string {
+/** Shorter local parts ("al") are too common inside passphrases to forbid. */
+const MIN_LOCAL_PART_TO_FORBID = 3;
+
+/**
+ * The policy for a password being set: 8 to 256 characters after NFKC, not a common password,
+ * not the account's email or its local part. Returns the normalised form.
+ */
+export function assertPasswordPolicy(raw: string, field: InputField, email: string | null = null): string {
   if (raw.length > MAX_RAW_LENGTH) {
     throw new InvalidInputError(field, `Password must be at most ${MAX_PASSWORD_LENGTH} characters.`);
   }
@@ -40,7 +47,19 @@ export function assertPasswordPolicy(raw: string, field: InputField): string {
   if (length > MAX_PASSWORD_LENGTH) {
     throw new InvalidInputError(field, `Password must be at most ${MAX_PASSWORD_LENGTH} characters.`);
   }
+  if (isCommonPassword(password)) {
+    throw new InvalidInputError(field, 'This password is too common: it appears in lists of passwords attackers try first.');
+  }
+  if (email !== null && containsEmail(password, email)) {
+    throw new InvalidInputError(field, 'Password must not contain your email address or its name part.');
+  }
   return password;
+}
+
+function containsEmail(password: string, email: string): boolean {
+  const lower = password.toLowerCase();
+  const localPart = email.slice(0, email.lastIndexOf('@'));
+  return lower.includes(email) || lower === localPart || (localPart.length >= MIN_LOCAL_PART_TO_FORBID && lower.includes(localPart));
 }
 
 /** A password being checked: only empty and oversized input is refused up front. */

@@ -130,13 +130,13 @@ export class AuthRepository {
     ]);
   }
 
-  /** Finds the user a live reset token belongs to, without consuming it. */
-  async findResetTokenUser(tokenHash: string, now: Date): Promise<string | null> {
+  /** The user a live reset token belongs to, without consuming the token. */
+  async findResetTokenOwner(tokenHash: string, now: Date): Promise<{ id: string; email: string } | null> {
     const row = await this.prisma.passwordResetToken.findFirst({
       where: { tokenHash, usedAt: null, expiresAt: { gt: now } },
-      select: { userId: true },
+      select: { user: { select: { id: true, email: true } } },
     });
-    return row?.userId ?? null;
+    return row?.user ?? null;
   }
 
   /**
@@ -163,13 +163,15 @@ export class AuthRepository {
   }
 
   /** Housekeeping: rows that can never be valid again. */
-  async deleteExpired(now: Date, idleCutoff: Date): Promise<{ sessions: number; resetTokens: number }> {
+  async deleteExpired(now: Date, idleCutoff: Date): Promise<{ sessions: number; resetTokens: number; rateLimits: number }> {
     const sessions = await this.prisma.session.deleteMany({
       where: { OR: [{ expiresAt: { lte: now } }, { lastSeenAt: { lte: idleCutoff } }] },
     });
     const resetTokens = await this.prisma.passwordResetToken.deleteMany({
       where: { OR: [{ expiresAt: { lte: now } }, { usedAt: { not: null } }] },
     });
-    return { sessions: sessions.count, resetTokens: resetTokens.count };
+    // The rate limiter reads the wall clock, so its rows are judged by it too.
+    const rateLimits = await this.prisma.rateLimit.deleteMany({ where: { expire: { lte: new Date() } } });
+    return { sessions: sessions.count, resetTokens: resetTokens.count, rateLimits: rateLimits.count };
   }
 }

@@ -1,14 +1,15 @@
 // AuthService: one public method per operation of the contract. It holds the rules and knows
 // nothing of GraphQL or HTTP: the edge hands it plain input and the client's details, and sets
-// cookies from what it returns.
+// cookies from what it returns. Rate limits are checked before any bcrypt or mail.
 import type { BackgroundTasks } from '../background.ts';
 import type { Clock } from '../clock.ts';
-import type { Logger } from '../logger.ts';
 import type { Mailer } from '../mail/mailer.ts';
-import { passwordResetMessage } from '../mail/messages.ts';
+import { passwordChangedMessage, passwordResetMessage } from '../mail/messages.ts';
+import type { AuditLog } from './audit.ts';
 import { normaliseEmail } from './email.ts';
 import { InvalidCredentialsError, InvalidInputError, InvalidTokenError } from './errors.ts';
 import { assertPasswordCandidate, assertPasswordPolicy, type PasswordHasher } from './passwords.ts';
+import type { RateLimits } from './rate-limit.ts';
 import type { ClientInfo, SessionRecord, UserRecord } from './records.ts';
 import type { AuthRepository } from './repository.ts';
 import { idleCutoff, isSessionLive, issueSession, needsTouch, type SessionPolicy } from './sessions.ts';
@@ -17,9 +18,10 @@ import { generateToken, hashToken, isWellFormedToken } from './tokens.ts';
 export interface AuthServiceDeps {
   repo: AuthRepository;
   passwords: PasswordHasher;
+  limits: RateLimits;
   mailer: Mailer;
   clock: Clock;
-  log: Logger;
+  audit: AuditLog;
   background: BackgroundTasks;
   sessionPolicy: SessionPolicy;
   reset: { ttlSeconds: number; url: string };
@@ -38,16 +40,23 @@ export interface IssuedSession {
 }
 
 const MAX_ID_LENGTH = 64;
+const MAX_TOKEN_LENGTH = 128;
+
+/** Requests whose address is unknown (no socket, e.g. in-process calls) share one bucket. */
+function ipKey(client: ClientInfo): string {
+  return client.ipAddress ?? 'unknown';
+}
 
 export class AuthService {
   constructor(private readonly deps: AuthServiceDeps) {}
 
-  async register(input: { email: string; password: string }): Promise<UserRecord> {
+  async register(input: { email: string; password: string }, client: ClientInfo): Promise<UserRecord> {
     const email = normaliseEmail(input.email);
-    const password = assertPasswordPolicy(input.password, 'password');
+    const password = assertPasswordPolicy(input.password, 'password', email);
+    await this.deps.limits.consume('registerPerIp', ipKey(client));
     const passwordHash = await this.deps.passwords.hash(password);
     const user = await this.deps.repo.createUser({ email, passwordHash, now: this.deps.clock.now() });
-    this.deps.log.info({ event: 'register', userId: user.id }, 'account created');
+    this.deps.audit.record('register', client, { outcome: 'success', userId: user.id });
     return user;
   }
 
@@ -62,17 +71,18 @@ export class AuthService {
   ): Promise<{ user: UserRecord; session: IssuedSession }> {
     const email = normaliseEmail(input.email);
     const password = assertPasswordCandidate(input.password, 'password');
+    await this.deps.limits.consume('loginPerIp', ipKey(client));
+    await this.deps.limits.consumeLoginAttempt(email);
     const user = await this.deps.repo.findUserByEmail(email);
     const matches = await this.deps.passwords.verify(password, user?.passwordHash ?? null);
     if (user === null || !matches) {
-      this.deps.log.info(
-        { event: 'login', outcome: 'failure', reason: user === null ? 'unknown-email' : 'wrong-password', userId: user?.id ?? null, ip: client.ipAddress },
-        'login failed',
-      );
+      const reason = user === null ? 'unknown-email' : 'wrong-password';
+      this.deps.audit.record('login', client, { outcome: 'failure', reason, userId: user?.id ?? null });
       throw new InvalidCredentialsError();
     }
+    await this.deps.limits.loginSucceeded(email);
     const session = await this.startSession(user.id, client, carried?.session.id ?? null);
-    this.deps.log.info({ event: 'login', outcome: 'success', userId: user.id, ip: client.ipAddress }, 'logged in');
+    this.deps.audit.record('login', client, { outcome: 'success', userId: user.id });
     return { user: { id: user.id, email: user.email, createdAt: user.createdAt }, session };
   }
 
@@ -96,9 +106,9 @@ export class AuthService {
     return found;
   }
 
-  async logout(current: AuthenticatedSession): Promise<void> {
+  async logout(current: AuthenticatedSession, client: ClientInfo): Promise<void> {
     await this.deps.repo.deleteSession(current.session.id);
-    this.deps.log.info({ event: 'logout', userId: current.user.id, sessionId: current.session.id }, 'logged out');
+    this.deps.audit.record('logout', client, { outcome: 'success', userId: current.user.id, sessionId: current.session.id });
   }
 
   listSessions(current: AuthenticatedSession): Promise<SessionRecord[]> {
@@ -107,16 +117,16 @@ export class AuthService {
   }
 
   /** False alike for an unknown id and another user's session (API.md). */
-  async revokeSession(current: AuthenticatedSession, id: string): Promise<boolean> {
+  async revokeSession(current: AuthenticatedSession, id: string, client: ClientInfo): Promise<boolean> {
     if (id.length === 0 || id.length > MAX_ID_LENGTH) throw new InvalidInputError('id', 'Session id is not valid.');
     const revoked = await this.deps.repo.deleteUserSession(current.user.id, id);
-    this.deps.log.info({ event: 'session-revoked', userId: current.user.id, sessionId: id, outcome: revoked }, 'session revoked');
+    this.deps.audit.record('session-revoked', client, { outcome: revoked ? 'success' : 'not-found', userId: current.user.id, sessionId: id });
     return revoked;
   }
 
-  async logoutEverywhere(current: AuthenticatedSession): Promise<number> {
+  async logoutEverywhere(current: AuthenticatedSession, client: ClientInfo): Promise<number> {
     const count = await this.deps.repo.deleteUserSessions(current.user.id);
-    this.deps.log.info({ event: 'logout-everywhere', userId: current.user.id, count }, 'all sessions ended');
+    this.deps.audit.record('logout-everywhere', client, { outcome: 'success', userId: current.user.id, count });
     return count;
   }
 
@@ -127,17 +137,20 @@ export class AuthService {
     client: ClientInfo,
   ): Promise<IssuedSession> {
     const currentPassword = assertPasswordCandidate(input.currentPassword, 'currentPassword');
-    const newPassword = assertPasswordPolicy(input.newPassword, 'newPassword');
+    const newPassword = assertPasswordPolicy(input.newPassword, 'newPassword', current.user.email);
+    await this.deps.limits.consume('changePasswordPerIp', ipKey(client));
+    await this.deps.limits.consume('changePasswordPerAccount', current.user.id);
     const user = await this.deps.repo.findUserWithPassword(current.user.id);
     if (user === null || !(await this.deps.passwords.verify(currentPassword, user.passwordHash))) {
-      this.deps.log.info({ event: 'password-change', outcome: 'failure', userId: current.user.id }, 'password change refused');
+      this.deps.audit.record('password-changed', client, { outcome: 'failure', reason: 'wrong-password', userId: current.user.id });
       throw new InvalidCredentialsError();
     }
     const passwordHash = await this.deps.passwords.hash(newPassword);
     const now = this.deps.clock.now();
     const { token, session } = issueSession(user.id, client, now, this.deps.sessionPolicy);
     await this.deps.repo.changePassword({ userId: user.id, passwordHash, now, session });
-    this.deps.log.info({ event: 'password-change', outcome: 'success', userId: user.id }, 'password changed');
+    this.deps.audit.record('password-changed', client, { outcome: 'success', userId: user.id });
+    this.notifyPasswordChanged(user, 'changed', now);
     return { token, expiresAt: session.expiresAt };
   }
 
@@ -146,15 +159,13 @@ export class AuthService {
    * request's path; issuing the token and sending the mail happen in the background, so
    * neither the answer nor its timing tells (API.md). Mail failures are logged only.
    */
-  async requestPasswordReset(input: { email: string }): Promise<void> {
+  async requestPasswordReset(input: { email: string }, client: ClientInfo): Promise<void> {
     const email = normaliseEmail(input.email);
+    await this.deps.limits.consume('resetRequestPerIp', ipKey(client));
+    await this.deps.limits.consume('resetRequestPerEmail', email);
     const user = await this.deps.repo.findUserByEmail(email);
-    if (user === null) {
-      this.deps.log.info({ event: 'reset-requested', outcome: 'unknown-email' }, 'password reset requested');
-      return;
-    }
-    this.deps.log.info({ event: 'reset-requested', outcome: 'mailed', userId: user.id }, 'password reset requested');
-    this.deps.background.run('password-reset-mail', () => this.issueResetToken(user));
+    this.deps.audit.record('password-reset-requested', client, { outcome: user === null ? 'unknown-email' : 'mailed', userId: user?.id ?? null });
+    if (user !== null) this.deps.background.run('password-reset-mail', () => this.issueResetToken(user));
   }
 
   private async issueResetToken(user: UserRecord): Promise<void> {
@@ -168,17 +179,27 @@ export class AuthService {
   }
 
   /** Sets the password, consumes the token and ends every session of the user. */
-  async resetPassword(input: { token: string; newPassword: string }): Promise<void> {
-    if (input.token.length === 0 || input.token.length > 128) throw new InvalidInputError('token', 'Token is not valid.');
-    const newPassword = assertPasswordPolicy(input.newPassword, 'newPassword');
+  async resetPassword(input: { token: string; newPassword: string }, client: ClientInfo): Promise<void> {
+    if (input.token.length === 0 || input.token.length > MAX_TOKEN_LENGTH) throw new InvalidInputError('token', 'Token is not valid.');
+    await this.deps.limits.consume('resetPerIp', ipKey(client));
     const tokenHash = hashToken(input.token);
     // Checked before hashing, so a bad token costs no bcrypt; consumed atomically below.
-    if (!isWellFormedToken(input.token) || (await this.deps.repo.findResetTokenUser(tokenHash, this.deps.clock.now())) === null) {
+    const owner = isWellFormedToken(input.token) ? await this.deps.repo.findResetTokenOwner(tokenHash, this.deps.clock.now()) : null;
+    if (owner === null) {
+      this.deps.audit.record('password-reset', client, { outcome: 'failure', reason: 'invalid-token' });
       throw new InvalidTokenError();
     }
+    const newPassword = assertPasswordPolicy(input.newPassword, 'newPassword', owner.email);
+    await this.deps.limits.consume('resetPerAccount', owner.id);
     const passwordHash = await this.deps.passwords.hash(newPassword);
-    const userId = await this.deps.repo.resetPassword({ tokenHash, passwordHash, now: this.deps.clock.now() });
-    this.deps.log.info({ event: 'password-reset', outcome: 'success', userId }, 'password reset');
+    const now = this.deps.clock.now();
+    const userId = await this.deps.repo.resetPassword({ tokenHash, passwordHash, now });
+    this.deps.audit.record('password-reset', client, { outcome: 'success', userId });
+    this.notifyPasswordChanged(owner, 'reset', now);
+  }
+
+  private notifyPasswordChanged(user: { email: string }, how: 'changed' | 'reset', at: Date): void {
+    this.deps.background.run('password-changed-mail', () => this.deps.mailer.send(passwordChangedMessage({ to: user.email, how, at })));
   }
 
   private async startSession(userId: string, client: ClientInfo, endSessionId: string | null): Promise<IssuedSession> {
@@ -187,8 +208,8 @@ export class AuthService {
     return { token, expiresAt: session.expiresAt };
   }
 
-  /** Deletes sessions and tokens that can never be valid again; run periodically by main.ts. */
-  sweepExpired(): Promise<{ sessions: number; resetTokens: number }> {
+  /** Deletes sessions, tokens and counters that can never matter again; run periodically by main.ts. */
+  sweepExpired(): Promise<{ sessions: number; resetTokens: number; rateLimits: number }> {
     const now = this.deps.clock.now();
     return this.deps.repo.deleteExpired(now, idleCutoff(now, this.deps.sessionPolicy));
   }

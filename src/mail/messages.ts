@@ -18,3 +18,18 @@ export function passwordResetMessage(input: { to: string; resetUrl: string; toke
     ].join('\n'),
   };
 }
+
+/** Sent after any password change or reset, so a takeover does not go unnoticed. No secret in it. */
+export function passwordChangedMessage(input: { to: string; how: 'changed' | 'reset'; at: Date }): MailMessage {
+  return {
+    to: input.to,
+    subject: 'Your password was changed',
+    text: [
+      `The password of the account for this address was ${input.how} on ${input.at.toUTCString()}.`,
+      'Every other session of the account has been logged out.',
+      '',
+      'If this was you, there is nothing to do.',
+      'If it was not, request a password reset now: someone may have access to your account or your mail.',
+    ].join('\n'),
+  };
+}

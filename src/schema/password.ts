@@ -17,7 +17,7 @@ builder.mutationField('requestPasswordReset', (t) =>
     description: 'Always true; mails a reset token if the account exists',
     args: { email: t.arg.string({ required: true }) },
     resolve: async (_root, args, ctx) => {
-      await ctx.auth.requestPasswordReset(args);
+      await ctx.auth.requestPasswordReset(args, ctx.clientInfo);
       return true;
     },
   }),
@@ -28,7 +28,7 @@ builder.mutationField('resetPassword', (t) =>
     description: 'Sets a new password with a mailed token, and ends every session of the account',
     args: { token: t.arg.string({ required: true }), newPassword: t.arg.string({ required: true }) },
     resolve: async (_root, args, ctx) => {
-      await ctx.auth.resetPassword(args);
+      await ctx.auth.resetPassword(args, ctx.clientInfo);
       return true;
     },
   }),

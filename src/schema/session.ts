@@ -29,7 +29,7 @@ builder.mutationField('revokeSession', (t) =>
     args: { id: t.arg.id({ required: true }) },
     resolve: async (_root, args, ctx) => {
       const current = await ctx.requireSession();
-      const revoked = await ctx.auth.revokeSession(current, String(args.id));
+      const revoked = await ctx.auth.revokeSession(current, String(args.id), ctx.clientInfo);
       if (revoked && String(args.id) === current.session.id) await ctx.cookies.clearSession();
       return revoked;
     },
@@ -40,7 +40,7 @@ builder.mutationField('logoutEverywhere', (t) =>
   t.int({
     description: "Ends all the caller's sessions; returns how many",
     resolve: async (_root, _args, ctx) => {
-      const count = await ctx.auth.logoutEverywhere(await ctx.requireSession());
+      const count = await ctx.auth.logoutEverywhere(await ctx.requireSession(), ctx.clientInfo);
       await ctx.cookies.clearSession();
       return count;
     },

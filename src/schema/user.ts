@@ -23,7 +23,7 @@ builder.mutationField('register', (t) =>
     type: User,
     description: 'Creates the account; starts no session',
     args: { email: t.arg.string({ required: true }), password: t.arg.string({ required: true }) },
-    resolve: (_root, args, ctx) => ctx.auth.register(args),
+    resolve: (_root, args, ctx) => ctx.auth.register(args, ctx.clientInfo),
   }),
 );
 
@@ -44,7 +44,7 @@ builder.mutationField('logout', (t) =>
   t.boolean({
     description: 'Ends this session and clears the cookie',
     resolve: async (_root, _args, ctx) => {
-      await ctx.auth.logout(await ctx.requireSession());
+      await ctx.auth.logout(await ctx.requireSession(), ctx.clientInfo);
       await ctx.cookies.clearSession();
       return true;
     },

@@ -1,0 +1,37 @@
+// Security events as structured log lines, so an operator can answer "who got into this
+// account, from where, and what happened to it". Never a password or a token: only ids,
+// the client's address and user agent, and the outcome.
+import type { Logger } from '../logger.ts';
+import type { ClientInfo } from './records.ts';
+
+export type AuditEvent =
+  | 'register'
+  | 'login'
+  | 'logout'
+  | 'session-revoked'
+  | 'logout-everywhere'
+  | 'password-changed'
+  | 'password-reset'
+  | 'password-reset-requested'
+  | 'rate-limited';
+
+export interface AuditFields {
+  outcome: string;
+  userId?: string | null;
+  sessionId?: string;
+  reason?: string;
+  limit?: string;
+  retryAfterSeconds?: number;
+  count?: number;
+}
+
+export class AuditLog {
+  constructor(private readonly log: Logger) {}
+
+  record(event: AuditEvent, client: ClientInfo, fields: AuditFields): void {
+    this.log.info(
+      { audit: true, event, ...fields, userId: fields.userId ?? null, ip: client.ipAddress, userAgent: client.userAgent },
+      `audit: ${event} ${fields.outcome}`,
+    );
+  }
+}
