@@ -163,7 +163,7 @@ const envSchema = z
     RATE_LIMIT_RESET_PER_ACCOUNT: windowLimit('5/3600'),
     RATE_LIMIT_CHANGE_PASSWORD_PER_IP: windowLimit('10/900'),
     RATE_LIMIT_CHANGE_PASSWORD_PER_ACCOUNT: windowLimit('5/900'),
-    GRAPHQL_MAX_DEPTH: integer(2, 100, 8),
+    GRAPHQL_MAX_DEPTH: integer(1, 100, 8),
     GRAPHQL_MAX_ALIASES: integer(0, 1000, 10),
     GRAPHQL_MAX_TOKENS: integer(50, 100000, 1000),
     GRAPHQL_MAX_DIRECTIVES: integer(0, 1000, 10),

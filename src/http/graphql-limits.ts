@@ -1,6 +1,6 @@
 // Limits on what one document may ask, from GraphQL Armor (escape.tech): depth, aliases,
 // directives and lexical tokens. A deep or wide document is refused before it executes.
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type ValidationContext } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
@@ -33,11 +33,25 @@ function useMaxTokens(maxTokens: number): Plugin {
   };
 }
 
+/**
+ * By default GraphQL Armor throws from inside validation, which aborts it and reaches the
+ * client without a code and with a "Syntax Error" prefix. Reported as ordinary validation
+ * errors instead, they get GRAPHQL_VALIDATION_FAILED and HTTP 400 like any other.
+ */
+const reportAsValidationError = {
+  exposeLimits: true,
+  propagateOnRejection: false,
+  onReject: [
+    (context: ValidationContext | null, error: GraphQLError) =>
+      context?.reportError(new GraphQLError(error.message.replace(/^Syntax Error: /, ''))),
+  ],
+};
+
 export function requestLimitPlugins(limits: RequestLimits): Plugin[] {
   return [
     useMaxTokens(limits.maxTokens),
-    maxDepthPlugin({ n: limits.maxDepth, flattenFragments: true, exposeLimits: true }) as Plugin,
-    maxAliasesPlugin({ n: limits.maxAliases, exposeLimits: true }) as Plugin,
-    maxDirectivesPlugin({ n: limits.maxDirectives, exposeLimits: true }) as Plugin,
+    maxDepthPlugin({ n: limits.maxDepth, flattenFragments: true, ...reportAsValidationError }) as Plugin,
+    maxAliasesPlugin({ n: limits.maxAliases, ...reportAsValidationError }) as Plugin,
+    maxDirectivesPlugin({ n: limits.maxDirectives, ...reportAsValidationError }) as Plugin,
   ];
 }

@@ -30,6 +30,8 @@ export function useSecurityHeaders(options: { production: boolean }): Plugin {
       headers.set('cross-origin-opener-policy', 'same-origin');
       headers.set('cross-origin-resource-policy', 'same-origin');
       if (!headers.has('cache-control')) headers.set('cache-control', 'no-store');
+      // CORS answers depend on the Origin header; caches must not hand one origin's to another.
+      if (!/\borigin\b/i.test(headers.get('vary') ?? '')) headers.append('vary', 'Origin');
       if (options.production) headers.set('strict-transport-security', 'max-age=31536000; includeSubDomains');
     },
   };

@@ -34,8 +34,9 @@ export const roomyIpLimits = {
   RATE_LIMIT_CHANGE_PASSWORD_PER_IP: '10000/60',
 };
 
-export async function createTestApp(env: Record<string, string> = {}) {
-  const config = loadConfig({ DATABASE_URL: freshDatabaseUrl(), BCRYPT_COST: '4', ...roomyIpLimits, ...env });
+export async function createTestApp(env: Record<string, string> = {}, options: { defaultLimits?: boolean } = {}) {
+  const limits = options.defaultLimits ? {} : roomyIpLimits;
+  const config = loadConfig({ DATABASE_URL: env.DATABASE_URL ?? freshDatabaseUrl(), BCRYPT_COST: '4', ...limits, ...env });
   const logs = captureLogs();
   const clock = new TestClock();
   const prisma = createPrismaClient(parseDatabaseUrl(config.databaseUrl));
@@ -47,8 +48,8 @@ export async function createTestApp(env: Record<string, string> = {}) {
     mailer.close();
   });
 
-  /** A client with its own cookie jar. */
-  function agent(userAgent = 'vitest-agent') {
+  /** A client with its own cookie jar (and, with TRUST_PROXY=1, its own address). */
+  function agent(userAgent = 'vitest-agent', ip: string | null = null) {
     let cookie: string | null = null;
     return {
       get cookie() {
@@ -67,6 +68,7 @@ export async function createTestApp(env: Record<string, string> = {}) {
           headers: {
             'content-type': 'application/json',
             'user-agent': userAgent,
+            ...(ip === null ? {} : { 'x-forwarded-for': ip }),
             ...(cookie === null ? {} : { cookie: `session=${cookie}` }),
           },
           body: JSON.stringify({ query, variables: variables ?? {} }),
