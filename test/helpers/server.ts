@@ -7,7 +7,13 @@ import type { TestApp } from './app.ts';
 export async function listen(api: TestApp): Promise<string> {
   const server = createServer(api.yoga);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  onTestFinished(
+    () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections(); // fetch keeps connections alive; close would wait on them
+      }),
+  );
   const { port } = server.address() as AddressInfo;
   return `http://127.0.0.1:${port}`;
 }

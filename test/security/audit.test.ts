@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { createTestApp } from '../helpers/app.ts';
+import {
+  ChangePassword,
+  Login,
+  Logout,
+  LogoutEverywhere,
+  Register,
+  RequestPasswordReset,
+  ResetPassword,
+  RevokeSession,
+  Sessions,
+  ada,
+} from '../helpers/operations.ts';
+import { resetTokenFrom, startSmtpServer } from '../helpers/smtp.ts';
+
+describe('audit trail', () => {
+  it('records who did what from where, and never a password or token', async () => {
+    const smtp = await startSmtpServer();
+    const api = await createTestApp({ SMTP_URL: smtp.url, TRUST_PROXY: '1', RATE_LIMIT_RESET_REQUEST_PER_EMAIL: '1/3600' });
+    const laptop = api.agent('Laptop Browser/1.0', '203.0.113.10');
+    const phone = api.agent('Phone App/2.0', '198.51.100.20');
+
+    const userId = (await laptop.gql(Register, ada)).data!.register.id;
+    await phone.gql(Login, { email: ada.email, password: 'wrong wrong wrong' });
+    await phone.gql(Login, ada);
+    await laptop.gql(Login, ada);
+    const phoneSession = (await laptop.gql(Sessions)).data!.sessions.find((s) => !s.current)!;
+    await laptop.gql(RevokeSession, { id: phoneSession.id });
+    const newPassword = 'an audited new phrase';
+    await laptop.gql(ChangePassword, { currentPassword: ada.password, newPassword });
+    expect((await smtp.nextMail()).raw).toMatch(/Subject: Your password was changed/);
+    await laptop.gql(Logout);
+    await laptop.gql(RequestPasswordReset, { email: ada.email });
+    const token = resetTokenFrom(await smtp.nextMail());
+    await laptop.gql(RequestPasswordReset, { email: ada.email }); // over the per-email limit
+    await laptop.gql(ResetPassword, { token, newPassword: 'the final new phrase' });
+    await laptop.gql(Login, { email: ada.email, password: 'the final new phrase' });
+    await laptop.gql(LogoutEverywhere);
+    await api.background.drain();
+
+    const audit = api.logs.lines.filter((l) => l.audit === true);
+    const summary = audit.map((l) => `${l.event}:${l.outcome}`);
+    expect(summary).toEqual([
+      'register:success',
+      'login:failure',
+      'login:success',
+      'login:success',
+      'session-revoked:success',
+      'password-changed:success',
+      'logout:success',
+      'password-reset-requested:mailed',
+      'rate-limited:refused',
+      'password-reset:success',
+      'login:success',
+      'logout-everywhere:success',
+    ]);
+    const failure = audit[1]!;
+    expect(failure).toMatchObject({ userId, ip: '198.51.100.20', userAgent: 'Phone App/2.0', reason: 'wrong-password' });
+    expect(audit[0]).toMatchObject({ userId, ip: '203.0.113.10', userAgent: 'Laptop Browser/1.0' });
+    expect(audit[8]).toMatchObject({ limit: 'resetRequestPerEmail', retryAfterSeconds: expect.any(Number) });
+    for (const line of audit.filter((l) => l.event !== 'rate-limited')) expect(line.userId).toBe(userId);
+
+    const everything = api.logs.text();
+    for (const secret of [ada.password, newPassword, 'the final new phrase', token, 'wrong wrong wrong']) {
+      expect(everything).not.toContain(secret);
+    }
+  });
+});
