@@ -1,0 +1,34 @@
+// The real app behind a real listening socket on 127.0.0.1, for clients that speak HTTP
+// themselves (Apollo Client, urql, a browser). Closed when the test ends.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { onTestFinished } from 'vitest';
+import { createTestApp } from './app.ts';
+
+export type TestServer = Awaited<ReturnType<typeof startTestServer>>;
+
+export async function startTestServer(env: Record<string, string> = {}) {
+  const api = await createTestApp(env);
+  // Real clients drop a cookie whose Expires has passed, as browsers do: the app's clock
+  // (fixed in January 2026 for the other tests) must read the real present here.
+  api.clock.advance(Date.now() - api.clock.now().getTime());
+  const server = createServer(api.yoga);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  // Registered after createTestApp's clean-up, so it runs before it (vitest runs these as a
+  // stack): no request reaches a disconnected database.
+  onTestFinished(() => closeServer(server));
+  const { port } = server.address() as AddressInfo;
+  const origin = `http://127.0.0.1:${port}`;
+  return { ...api, server, origin, url: `${origin}/graphql` };
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.close((error) => (error ? reject(error) : resolve()));
+    // Keep-alive sockets of the clients would hold close() open until they time out.
+    server.closeAllConnections();
+  });
+}
