@@ -21,7 +21,7 @@ import type { Logger } from './logger.ts';
 import type { Mailer } from './mail/mailer.ts';
 import { schema } from './schema/index.ts';
 import { locatedLike, toGraphQLError } from './schema/errors.ts';
-import { exampleOperations } from './http/graphiql-examples.ts';
+import { graphiqlExamples } from './http/graphiql-examples.ts';
 
 export interface AppDeps {
   config: Config;
@@ -71,7 +71,7 @@ export function createApp({ config, prisma, mailer, clock, log }: AppDeps): App 
     healthCheckEndpoint: '/health',
     landingPage: false,
     maskedErrors: { maskError, errorMessage: 'Unexpected error.' },
-    graphiql: { title: 'Auth API', defaultQuery: exampleOperations },
+    graphiql: { title: 'Auth API', ...graphiqlExamples },
     renderGraphiQL,
     logging: {
       debug: (...args) => log.debug({ args }, 'yoga'),
