@@ -30,7 +30,7 @@ import type { Logger } from './logger.ts';
 import type { Mailer } from './mail/mailer.ts';
 import { schema } from './schema/index.ts';
 import { locatedLike, toGraphQLError } from './schema/errors.ts';
-import { exampleOperations } from './http/graphiql-examples.ts';
+import { graphiqlExamples } from './http/graphiql-examples.ts';
 
 export interface AppDeps {
   config: Config;
@@ -86,7 +86,7 @@ export function createApp({ config, prisma, mailer, clock, log }: AppDeps): App 
     landingPage: false,
     // isDev false: graphql-yoga would otherwise attach stacks and messages in development.
     maskedErrors: { maskError, errorMessage: 'Unexpected error.', isDev: false },
-    graphiql: config.graphiql ? { title: 'Auth API', defaultQuery: exampleOperations } : false,
+    graphiql: config.graphiql ? { title: 'Auth API', ...graphiqlExamples } : false,
     renderGraphiQL,
     batching: false,
     multipart: false,

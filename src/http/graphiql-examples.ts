@@ -1,24 +1,111 @@
-/** The document GraphiQL opens with: every operation a first-time user will want to try. */
-export const exampleOperations = `# Welcome to the Auth API. Run the operations one by one (▶ lists them).
-# The session cookie set by login is kept by this browser, so "Me" works after "Login".
+// What GraphiQL opens with: one tab per task, each with the values its operations need, so
+// that every operation of the API can be tried as it stands. test/graphiql-examples.test.ts
+// checks them against the schema; test/clients/graphiql.test.ts runs the first tab in a browser.
+import type { GraphiQLOptions } from 'graphql-yoga';
+
+const email = 'ada@example.com';
+const password = 'correct horse battery staple';
+
+/** A tab as GraphiQL takes it: the document, and the JSON of its variables. */
+export interface ExampleTab {
+  query: string;
+  variables?: string;
+}
+
+function variables(values: Record<string, string>): string {
+  return JSON.stringify(values, null, 2);
+}
+
+// GraphiQL 5 fills Variables from a tab only when that tab is opened, not for the first tab
+// on the first visit: the first tab's operations therefore carry their values inline.
+const signIn = `# Welcome to the Auth API. ▶ runs an operation:
+# pick Register, then Login, then Me. Login sets an
+# HttpOnly session cookie that this browser keeps,
+# so Me answers with you until Logout.
 
 mutation Register {
-  register(email: "ada@example.com", password: "correct horse battery staple") { id email createdAt }
+  register(
+    email: "${email}"
+    password: "${password}"
+  ) { id email createdAt }
 }
 
 mutation Login {
-  login(email: "ada@example.com", password: "correct horse battery staple") { id email }
+  login(
+    email: "${email}"
+    password: "${password}"
+  ) { id email createdAt }
 }
 
 query Me {
   me { id email createdAt }
 }
 
-query Sessions {
-  sessions { id createdAt lastSeenAt expiresAt userAgent current }
-}
-
 mutation Logout {
   logout
 }
 `;
+
+const sessions = `# Your live sessions (log in first, in the first tab);
+# current: true marks this browser's.
+query Sessions {
+  sessions {
+    id
+    createdAt
+    lastSeenAt
+    expiresAt
+    userAgent
+    current
+  }
+}
+
+# Ends one of your sessions: put its id in Variables.
+mutation RevokeSession($id: ID!) {
+  revokeSession(id: $id)
+}
+
+# Ends all your sessions, this one too; answers how many.
+mutation LogoutEverywhere {
+  logoutEverywhere
+}
+`;
+
+const passwords = `# Needs a session. Ends your other sessions and renews
+# this one. The values are in Variables below.
+mutation ChangePassword(
+  $currentPassword: String!
+  $newPassword: String!
+) {
+  changePassword(
+    currentPassword: $currentPassword
+    newPassword: $newPassword
+  )
+}
+
+# Always true. If the account exists, it mails a link
+# with ?token=… (without SMTP_URL: in the server's log).
+mutation RequestPasswordReset($email: String!) {
+  requestPasswordReset(email: $email)
+}
+
+# The token works once, for 30 minutes by default,
+# and every session of the account ends.
+mutation ResetPassword($token: String!, $newPassword: String!) {
+  resetPassword(token: $token, newPassword: $newPassword)
+}
+`;
+
+const defaultTabs: ExampleTab[] = [
+  { query: signIn },
+  { query: sessions, variables: variables({ id: 'an id from Sessions' }) },
+  {
+    query: passwords,
+    variables: variables({ currentPassword: password, newPassword: 'another long passphrase', email, token: 'the token from the mail' }),
+  },
+];
+
+export const graphiqlExamples = {
+  defaultTabs,
+  // A tab opened with + starts empty but for this hint.
+  defaultQuery: '# Write an operation here; the first tabs hold an example of each.\n',
+} satisfies GraphiQLOptions;

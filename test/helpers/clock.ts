@@ -1,10 +1,13 @@
 import type { Clock } from '../../src/clock.ts';
 
-/** A clock the test moves by hand: expiry is tested without waiting. */
+/**
+ * A clock the test moves by hand: expiry is tested without waiting. It starts at the present
+ * (to the second), so cookies it dates are not already expired for real clients' cookie jars.
+ */
 export class TestClock implements Clock {
   #now: number;
 
-  constructor(start: Date = new Date('2026-01-15T09:00:00.000Z')) {
+  constructor(start: Date = new Date(Math.floor(Date.now() / 1000) * 1000)) {
     this.#now = start.getTime();
   }
 

@@ -1,19 +1,41 @@
-import { createServer } from 'node:http';
+// The real app behind a real listening socket on 127.0.0.1, for what only a socket shows
+// (headers, bodies, keep-alive) and for clients that speak HTTP themselves (Apollo Client,
+// urql, a browser). Closed when the test ends.
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { onTestFinished } from 'vitest';
-import type { TestApp } from './app.ts';
+import { createTestApp, type TestApp } from './app.ts';
 
-/** Serves the app on a free loopback port for tests where sockets, headers or bodies matter. */
+export type TestServer = Awaited<ReturnType<typeof startTestServer>>;
+
+/** Serves an app on a free loopback port; returns its origin (http://127.0.0.1:port). */
 export async function listen(api: TestApp): Promise<string> {
+  return (await serve(api)).origin;
+}
+
+async function serve(api: TestApp): Promise<{ server: Server; origin: string }> {
   const server = createServer(api.yoga);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  onTestFinished(
-    () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections(); // fetch keeps connections alive; close would wait on them
-      }),
-  );
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  // Registered after createTestApp's clean-up, so it runs before it (vitest runs these as a
+  // stack): no request reaches a disconnected database.
+  onTestFinished(() => closeServer(server));
   const { port } = server.address() as AddressInfo;
-  return `http://127.0.0.1:${port}`;
+  return { server, origin: `http://127.0.0.1:${port}` };
+}
+
+export async function startTestServer(env: Record<string, string> = {}) {
+  const api = await createTestApp(env);
+  const { server, origin } = await serve(api);
+  return { ...api, server, origin, url: `${origin}/graphql` };
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.close((error) => (error ? reject(error) : resolve()));
+    // Keep-alive sockets of the clients would hold close() open until they time out.
+    server.closeAllConnections();
+  });
 }
