@@ -8,6 +8,7 @@ import { blockFieldSuggestionsPlugin } from '@escape.tech/graphql-armor-block-fi
 import { useCookies } from '@whatwg-node/server-plugin-cookies';
 import { AuditLog } from './auth/audit.ts';
 import { AuthError } from './auth/errors.ts';
+import { HashingQueue } from './auth/hashing-queue.ts';
 import { PasswordHasher } from './auth/passwords.ts';
 import { RateLimits } from './auth/rate-limit.ts';
 import { AuthRepository } from './auth/repository.ts';
@@ -54,7 +55,15 @@ export function createApp({ config, prisma, mailer, clock, log }: AppDeps): App 
   );
   const auth = new AuthService({
     repo: new AuthRepository(prisma),
-    passwords: new PasswordHasher(config.bcryptCost),
+    passwords: new PasswordHasher(
+      config.bcryptCost,
+      new HashingQueue({
+        concurrency: config.bcryptConcurrency,
+        maxWaitMs: config.bcryptMaxQueueMs,
+        // About what cost 12 takes on one core; the queue times real hashes from the first on.
+        initialEstimateMs: 250 * 2 ** (config.bcryptCost - 12),
+      }),
+    ),
     limits,
     mailer,
     clock,

@@ -1,6 +1,7 @@
 // Configuration is read from the environment once, at start-up, and validated whole: one
 // ConfigError lists every bad value, so an operator fixes them in one go (API.md: "a bad value
 // stops start-up with a message naming it"). The defaults live here and in API.md only.
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import type { RateLimitPolicy, WindowLimit } from './auth/rate-limit.ts';
 
@@ -31,6 +32,10 @@ export interface Config {
   readonly resetTokenTtlSeconds: number;
   /** bcrypt work factor, 4..31; refused below 10 in production. Default 12. */
   readonly bcryptCost: number;
+  /** bcrypt operations at once. Default: cores - 1, at least 1 (leaves the event loop a core). */
+  readonly bcryptConcurrency: number;
+  /** A hash that could not finish within this many ms is refused (RATE_LIMITED). Default 2000. */
+  readonly bcryptMaxQueueMs: number;
   /** Reverse proxies to trust for X-Forwarded-For. Default 0 (use the socket address). */
   readonly trustProxy: number;
   /** Origins allowed to call with credentials. Default none. */
@@ -140,6 +145,8 @@ const envSchema = z
     MAX_SESSIONS_PER_USER: integer(1, 10000, 50),
     RESET_TOKEN_TTL_SECONDS: integer(60, 7 * 86400, 1800),
     BCRYPT_COST: integer(4, 31, 12),
+    BCRYPT_CONCURRENCY: integer(1, 256, Math.max(1, availableParallelism() - 1)),
+    BCRYPT_MAX_QUEUE_MS: integer(100, 60_000, 2000),
     TRUST_PROXY: integer(0, 32, 0),
     CORS_ORIGINS: z
       .string()
@@ -229,6 +236,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     maxSessionsPerUser: e.MAX_SESSIONS_PER_USER,
     resetTokenTtlSeconds: e.RESET_TOKEN_TTL_SECONDS,
     bcryptCost: e.BCRYPT_COST,
+    bcryptConcurrency: e.BCRYPT_CONCURRENCY,
+    bcryptMaxQueueMs: e.BCRYPT_MAX_QUEUE_MS,
     trustProxy: e.TRUST_PROXY,
     corsOrigins: Object.freeze(e.CORS_ORIGINS),
     rateLimits: Object.freeze({

@@ -9,6 +9,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import bcrypt from 'bcrypt';
 import type { InputField } from './errors.ts';
 import { InvalidInputError } from './errors.ts';
+import type { HashingQueue } from './hashing-queue.ts';
 import { isCommonPassword } from './password-blocklist.ts';
 
 export const MIN_PASSWORD_LENGTH = 8;
@@ -78,10 +79,18 @@ function prehash(normalisedPassword: string): string {
 export class PasswordHasher {
   #dummyHash: Promise<string> | null = null;
 
-  constructor(private readonly cost: number) {}
+  constructor(
+    private readonly cost: number,
+    private readonly queue: HashingQueue | null = null,
+  ) {}
+
+  /** Throws HashingOverloadedError when a hash queued now could not finish in time. */
+  assertCapacity(): void {
+    this.queue?.assertCapacity();
+  }
 
   hash(normalisedPassword: string): Promise<string> {
-    return bcrypt.hash(prehash(normalisedPassword), this.cost);
+    return this.bounded(() => bcrypt.hash(prehash(normalisedPassword), this.cost));
   }
 
   /**
@@ -89,8 +98,13 @@ export class PasswordHasher {
    * hash of the same cost, so both cases take the same time (API.md: no timing tells).
    */
   async verify(normalisedPassword: string, passwordHash: string | null): Promise<boolean> {
-    const matches = await bcrypt.compare(prehash(normalisedPassword), passwordHash ?? (await this.dummyHash()));
+    const against = passwordHash ?? (await this.dummyHash());
+    const matches = await this.bounded(() => bcrypt.compare(prehash(normalisedPassword), against));
     return matches && passwordHash !== null;
+  }
+
+  private bounded<T>(work: () => Promise<T>): Promise<T> {
+    return this.queue === null ? work() : this.queue.run(work);
   }
 
   /** Hashed once, lazily, at the configured cost; it matches no password anyone knows. */

@@ -101,6 +101,11 @@ export class RateLimits {
     }
   }
 
+  /** The attempt was counted but its password never checked (the service shed it). */
+  async refundLoginAttempt(email: string): Promise<void> {
+    await this.#loginFailures.reward(email);
+  }
+
   async loginSucceeded(email: string): Promise<void> {
     await Promise.all([this.#loginFailures.delete(email), this.#loginPause.delete(email)]);
   }

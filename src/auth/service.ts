@@ -8,6 +8,7 @@ import { passwordChangedMessage, passwordResetMessage } from '../mail/messages.t
 import type { AuditLog } from './audit.ts';
 import { normaliseEmail } from './email.ts';
 import { InvalidCredentialsError, InvalidInputError, InvalidTokenError } from './errors.ts';
+import { HashingOverloadedError } from './hashing-queue.ts';
 import { assertPasswordCandidate, assertPasswordPolicy, type PasswordHasher } from './passwords.ts';
 import type { RateLimits } from './rate-limit.ts';
 import type { ClientInfo, SessionRecord, UserRecord } from './records.ts';
@@ -53,6 +54,7 @@ export class AuthService {
   async register(input: { email: string; password: string }, client: ClientInfo): Promise<UserRecord> {
     const email = normaliseEmail(input.email);
     const password = assertPasswordPolicy(input.password, 'password', email);
+    this.assertHashingCapacity(client);
     await this.deps.limits.consume('registerPerIp', ipKey(client));
     const passwordHash = await this.deps.passwords.hash(password);
     const user = await this.deps.repo.createUser({ email, passwordHash, now: this.deps.clock.now() });
@@ -71,10 +73,12 @@ export class AuthService {
   ): Promise<{ user: UserRecord; session: IssuedSession }> {
     const email = normaliseEmail(input.email);
     const password = assertPasswordCandidate(input.password, 'password');
+    // Shed under overload before anything is counted: a flood must not push accounts into back-off.
+    this.assertHashingCapacity(client);
     await this.deps.limits.consume('loginPerIp', ipKey(client));
     await this.deps.limits.consumeLoginAttempt(email);
     const user = await this.deps.repo.findUserByEmail(email);
-    const matches = await this.deps.passwords.verify(password, user?.passwordHash ?? null);
+    const matches = await this.verifyOrRefund(email, password, user?.passwordHash ?? null);
     if (user === null || !matches) {
       const reason = user === null ? 'unknown-email' : 'wrong-password';
       this.deps.audit.record('login', client, { outcome: 'failure', reason, userId: user?.id ?? null });
@@ -84,6 +88,26 @@ export class AuthService {
     const session = await this.startSession(user.id, client, carried?.session.id ?? null);
     this.deps.audit.record('login', client, { outcome: 'success', userId: user.id });
     return { user: { id: user.id, email: user.email, createdAt: user.createdAt }, session };
+  }
+
+  private assertHashingCapacity(client: ClientInfo): void {
+    try {
+      this.deps.passwords.assertCapacity();
+    } catch (error) {
+      if (error instanceof HashingOverloadedError) {
+        this.deps.audit.record('rate-limited', client, { outcome: 'refused', limit: 'hashingCapacity', retryAfterSeconds: error.retryAfterSeconds });
+      }
+      throw error;
+    }
+  }
+
+  private async verifyOrRefund(email: string, password: string, passwordHash: string | null): Promise<boolean> {
+    try {
+      return await this.deps.passwords.verify(password, passwordHash);
+    } catch (error) {
+      if (error instanceof HashingOverloadedError) await this.deps.limits.refundLoginAttempt(email);
+      throw error;
+    }
   }
 
   /**
@@ -138,6 +162,7 @@ export class AuthService {
   ): Promise<IssuedSession> {
     const currentPassword = assertPasswordCandidate(input.currentPassword, 'currentPassword');
     const newPassword = assertPasswordPolicy(input.newPassword, 'newPassword', current.user.email);
+    this.assertHashingCapacity(client);
     await this.deps.limits.consume('changePasswordPerIp', ipKey(client));
     await this.deps.limits.consume('changePasswordPerAccount', current.user.id);
     const user = await this.deps.repo.findUserWithPassword(current.user.id);
@@ -190,6 +215,7 @@ export class AuthService {
       throw new InvalidTokenError();
     }
     const newPassword = assertPasswordPolicy(input.newPassword, 'newPassword', owner.email);
+    this.assertHashingCapacity(client);
     await this.deps.limits.consume('resetPerAccount', owner.id);
     const passwordHash = await this.deps.passwords.hash(newPassword);
     const now = this.deps.clock.now();
