@@ -1,0 +1,259 @@
+// npm run bench: the service under load next to the framework's ceiling, in one run, on this
+// machine. Prints a table and writes bench/results.json and bench/RESULTS.md. Figures are
+// compared as ratios to what was measured in the same run: these machines are shared and noisy.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import bcrypt from 'bcrypt';
+import { runLoad, type LoadResult } from './load.ts';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const seconds = Number(process.env.BENCH_SECONDS ?? '8');
+const cost = 12;
+const cores = availableParallelism();
+const defaultConcurrency = Math.max(1, cores - 1);
+const alternativeConcurrency = defaultConcurrency + 1;
+
+const ME = JSON.stringify({ query: '{ me { id email createdAt } }' });
+const account = { email: 'ada@example.com', password: 'a load test passphrase' };
+const LOGIN = JSON.stringify({
+  query: 'mutation($email: String!, $password: String!) { login(email: $email, password: $password) { id } }',
+  variables: account,
+});
+const REGISTER = 'mutation($email: String!, $password: String!) { register(email: $email, password: $password) { id } }';
+const registerBody = (n: number) =>
+  JSON.stringify({ query: REGISTER, variables: { email: `user${n}-${process.pid}@example.com`, password: 'a load test passphrase' } });
+
+/** Limits a benchmark from one address would hit by design (SECURITY.md, "Tuning"). */
+const raisedLimits = {
+  RATE_LIMIT_LOGIN_PER_IP: '100000000/60',
+  RATE_LIMIT_REGISTER_PER_IP: '100000000/60',
+};
+
+interface Process {
+  child: ChildProcess;
+  port: number;
+}
+
+/** Every child started, so a failed run leaves no server behind. */
+const children = new Set<ChildProcess>();
+
+function startProcess(args: string[], env: Record<string, string>, portOf: (line: Record<string, unknown>) => number | null): Promise<Process> {
+  const child = spawn(process.execPath, args, { cwd: root, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}`)));
+    const lines = createInterface({ input: child.stdout! });
+    lines.on('line', (line) => {
+      try {
+        const port = portOf(JSON.parse(line) as Record<string, unknown>);
+        if (port !== null) {
+          lines.removeAllListeners('line');
+          child.stdout!.resume(); // keep draining the log, unread
+          resolve({ child, port });
+        }
+      } catch {
+        // not a JSON line
+      }
+    });
+  });
+}
+
+async function stop(processToStop: Process): Promise<void> {
+  const exited = new Promise((resolve) => processToStop.child.once('exit', resolve));
+  processToStop.child.kill('SIGTERM');
+  await exited;
+}
+
+function peakRssMiB(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+/** bcrypt compares per second at the service's cost with `concurrency` running at once. */
+async function bcryptPerSecond(concurrency: number, durationSeconds: number): Promise<number> {
+  const hash = await bcrypt.hash('calibration passphrase', cost);
+  let done = 0;
+  const until = performance.now() + durationSeconds * 1000;
+  const worker = async () => {
+    while (performance.now() < until) {
+      await bcrypt.compare('calibration passphrase', hash);
+      done += 1;
+    }
+  };
+  const started = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return done / ((performance.now() - started) / 1000);
+}
+
+async function startService(concurrency: number, dir: string) {
+  const spawnedAt = performance.now();
+  const service = await startProcess(
+    ['--import', 'tsx', 'src/main.ts'],
+    {
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATABASE_URL: `file:${join(dir, `auth-${concurrency}.db`)}`,
+      BCRYPT_COST: String(cost),
+      BCRYPT_CONCURRENCY: String(concurrency),
+      ...raisedLimits,
+    },
+    (line) => (typeof line.url === 'string' ? Number(new URL(line.url).port) : null),
+  );
+  const base = `http://127.0.0.1:${service.port}`;
+  // Start-up ends with the first answered request.
+  while ((await fetch(`${base}/ready`).catch(() => null))?.status !== 200) await new Promise((r) => setImmediate(r));
+  const startupMs = performance.now() - spawnedAt;
+  const post = (body: string, cookie?: string) =>
+    fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) }, body });
+  await post(JSON.stringify({ query: REGISTER, variables: account }));
+  const login = await post(LOGIN);
+  const cookie = login.headers.getSetCookie()[0]?.split(';')[0];
+  if (cookie === undefined) throw new Error(`benchmark set-up failed: login answered ${await login.text()}`);
+  const check = (await (await post(ME, cookie)).json()) as { data?: { me?: { email: string } } };
+  if (check.data?.me?.email !== account.email) throw new Error(`benchmark set-up failed: ${JSON.stringify(check)}`);
+  return { service, url: `${base}/graphql`, cookie, startupMs };
+}
+
+const loggedIn = (status: number, body: string) => status === 200 && body.includes('"login":{"id"');
+const registered = (status: number, body: string) => status === 200 && body.includes('"register":{"id"');
+const answeredMe = (status: number, body: string) => status === 200 && body.includes('"email"');
+
+async function loginScenarios(url: string, cookie: string) {
+  const logins = await runLoad({ url, connections: 32, durationSeconds: seconds, body: LOGIN, accept: loggedIn });
+  const [stormLogins, stormMe] = await Promise.all([
+    runLoad({ url, connections: 32, durationSeconds: seconds, body: LOGIN, accept: loggedIn }),
+    runLoad({ url, connections: 32, durationSeconds: seconds, body: ME, cookie, accept: answeredMe }),
+  ]);
+  return { logins, stormLogins, stormMe };
+}
+
+async function main() {
+  const dir = mkdtempSync(join(tmpdir(), 'auth-api-bench-'));
+  try {
+    console.log(`Benchmark: ${cores} cores, Node ${process.version}, bcrypt cost ${cost}, ${seconds} s per run, 127.0.0.1 only.`);
+    console.log(`Rate limits raised for one-address load: ${Object.entries(raisedLimits).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+
+    const bcryptRates = {
+      [defaultConcurrency]: await bcryptPerSecond(defaultConcurrency, 4),
+      [alternativeConcurrency]: await bcryptPerSecond(alternativeConcurrency, 4),
+    };
+
+    const bare = await startProcess(['--import', 'tsx', 'scripts/bench/bare-yoga.ts'], {}, (line) => (typeof line.port === 'number' ? line.port : null));
+    const bareUrl = `http://127.0.0.1:${bare.port}/graphql`;
+    const ceiling32 = await runLoad({ url: bareUrl, connections: 32, durationSeconds: seconds, body: ME, cookie: 'session=bench-token', accept: answeredMe });
+    const ceiling128 = await runLoad({ url: bareUrl, connections: 128, durationSeconds: seconds, body: ME, cookie: 'session=bench-token', accept: answeredMe });
+    await stop(bare);
+
+    const main = await startService(defaultConcurrency, dir);
+    const me32 = await runLoad({ url: main.url, connections: 32, durationSeconds: seconds, body: ME, cookie: main.cookie, accept: answeredMe });
+    const me128 = await runLoad({ url: main.url, connections: 128, durationSeconds: seconds, body: ME, cookie: main.cookie, accept: answeredMe });
+    const defaultRun = await loginScenarios(main.url, main.cookie);
+    const registers = await runLoad({ url: main.url, connections: 32, durationSeconds: seconds, body: registerBody, accept: registered });
+    const peakRss = peakRssMiB(main.service.child.pid!);
+    await stop(main.service);
+
+    const alternative = await startService(alternativeConcurrency, dir);
+    const alternativeRun = await loginScenarios(alternative.url, alternative.cookie);
+    const alternativePeakRss = peakRssMiB(alternative.service.child.pid!);
+    await stop(alternative.service);
+
+    report({
+      bcryptRates,
+      ceiling32,
+      ceiling128,
+      me32,
+      me128,
+      defaultRun,
+      alternativeRun,
+      registers,
+      peakRss: Math.max(peakRss, alternativePeakRss),
+      startupMs: main.startupMs,
+    });
+  } finally {
+    for (const child of children) child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+interface Figures {
+  bcryptRates: Record<number, number>;
+  ceiling32: LoadResult;
+  ceiling128: LoadResult;
+  me32: LoadResult;
+  me128: LoadResult;
+  defaultRun: Awaited<ReturnType<typeof loginScenarios>>;
+  alternativeRun: Awaited<ReturnType<typeof loginScenarios>>;
+  registers: LoadResult;
+  peakRss: number;
+  startupMs: number;
+}
+
+function report(f: Figures) {
+  const n = (value: number, digits = 0) => value.toFixed(digits);
+  const ratio = (a: number, b: number) => (b === 0 ? 'n/a' : (a / b).toFixed(2));
+  const verdict = (ok: boolean) => (ok ? 'met' : 'NOT MET');
+  const rows: string[][] = [];
+  const row = (...cells: string[]) => rows.push(cells);
+
+  row('figure', 'value', 'reference', 'ratio', 'target', '');
+  row('bare yoga `me`, 32 conns', `${n(f.ceiling32.okPerSecond)} req/s, p50 ${f.ceiling32.p50Ms} ms, p99 ${f.ceiling32.p99Ms} ms`, 'ceiling', '1.00', '', '');
+  row('bare yoga `me`, 128 conns', `${n(f.ceiling128.okPerSecond)} req/s, p50 ${f.ceiling128.p50Ms} ms, p99 ${f.ceiling128.p99Ms} ms`, 'ceiling', '1.00', '', '');
+  const meOk = f.me32.okPerSecond >= 0.6 * f.ceiling32.okPerSecond && f.me32.p99Ms <= 1.5 * f.ceiling32.p99Ms;
+  row('service `me`, 32 conns', `${n(f.me32.okPerSecond)} req/s, p50 ${f.me32.p50Ms} ms, p99 ${f.me32.p99Ms} ms`, 'ceiling 32', `${ratio(f.me32.okPerSecond, f.ceiling32.okPerSecond)} req/s, ${ratio(f.me32.p99Ms, f.ceiling32.p99Ms)} p99`, '≥ 0.60 req/s, ≤ 1.5 p99', verdict(meOk));
+  row('service `me`, 128 conns', `${n(f.me128.okPerSecond)} req/s, p50 ${f.me128.p50Ms} ms, p99 ${f.me128.p99Ms} ms`, 'ceiling 128', `${ratio(f.me128.okPerSecond, f.ceiling128.okPerSecond)} req/s, ${ratio(f.me128.p99Ms, f.ceiling128.p99Ms)} p99`, '', '');
+
+  for (const [label, run, concurrency] of [
+    ['default', f.defaultRun, defaultConcurrency],
+    ['alternative', f.alternativeRun, alternativeConcurrency],
+  ] as const) {
+    const capacity = f.bcryptRates[concurrency]!;
+    row(`bcrypt verifications/s, ${concurrency} at once`, `${n(capacity, 1)} /s`, 'machine', '', '', '');
+    const loginOk = run.logins.okPerSecond >= 0.85 * capacity;
+    row(
+      `logins, 32 conns, BCRYPT_CONCURRENCY=${concurrency} (${label})`,
+      `${n(run.logins.okPerSecond, 1)} ok/s, p99 ${run.logins.p99Ms} ms, ${run.logins.total - run.logins.ok} shed`,
+      `bcrypt ${concurrency} at once`,
+      ratio(run.logins.okPerSecond, capacity),
+      label === 'default' ? '≥ 0.85' : '',
+      label === 'default' ? verdict(loginOk) : '',
+    );
+    const stormOk = run.stormMe.okPerSecond >= 0.5 * f.me32.okPerSecond && run.stormMe.p99Ms <= 3 * f.me32.p99Ms;
+    row(
+      `\`me\` during login storm, BCRYPT_CONCURRENCY=${concurrency} (${label})`,
+      `${n(run.stormMe.okPerSecond)} req/s, p99 ${run.stormMe.p99Ms} ms; logins ${n(run.stormLogins.okPerSecond, 1)} ok/s`,
+      'service `me` 32',
+      `${ratio(run.stormMe.okPerSecond, f.me32.okPerSecond)} req/s, ${ratio(run.stormMe.p99Ms, f.me32.p99Ms)} p99`,
+      label === 'default' ? '≥ 0.50 req/s, ≤ 3 p99' : '',
+      label === 'default' ? verdict(stormOk) : '',
+    );
+  }
+  row('register, 32 conns', `${n(f.registers.okPerSecond, 1)} ok/s, p99 ${f.registers.p99Ms} ms`, `bcrypt ${defaultConcurrency} at once`, ratio(f.registers.okPerSecond, f.bcryptRates[defaultConcurrency]!), '', '');
+  row('peak RSS of the service', `${n(f.peakRss, 1)} MiB`, '', '', '< 150 MiB', verdict(f.peakRss < 150));
+  row('start-up to first answered request', `${n(f.startupMs)} ms`, '', '', '', '');
+
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  const markdown = [
+    `| ${rows[0]!.join(' | ')} |`,
+    `| ${rows[0]!.map(() => '---').join(' | ')} |`,
+    ...rows.slice(1).map((r) => `| ${r.join(' | ')} |`),
+  ].join('\n');
+  console.log();
+  for (const r of rows) console.log(r.map((cell, i) => cell.padEnd(widths[i]!)).join('  '));
+
+  const when = new Date().toISOString();
+  const header = `Run ${when} on ${cores} cores, Node ${process.version}, bcrypt cost ${cost}, ${seconds} s per load run (autocannon, 127.0.0.1).`;
+  writeFileSync(join(root, 'bench', 'results.json'), `${JSON.stringify({ when, cores, node: process.version, cost, seconds, ...f }, null, 2)}\n`);
+  writeFileSync(join(root, 'bench', 'RESULTS.md'), `# Latest benchmark\n\n${header}\n\n${markdown}\n`);
+  console.log(`\nWritten: bench/results.json, bench/RESULTS.md`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
