@@ -12,8 +12,7 @@ import { BackgroundTasks } from './background.ts';
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import { createContextFactory, type Context } from './context.ts';
-import { isDatabaseReachable } from './db/client.ts';
-import type { PrismaClient } from './generated/prisma/client.ts';
+import { isDatabaseReachable, type DatabaseClient } from './db/client.ts';
 import type { ServerContext } from './http/client-info.ts';
 import { useReadiness } from './http/health.ts';
 import { useRefusalStatus } from './http/refusal-status.ts';
@@ -25,10 +24,16 @@ import { exampleOperations } from './http/graphiql-examples.ts';
 
 export interface AppDeps {
   config: Config;
-  prisma: PrismaClient;
+  prisma: DatabaseClient;
   mailer: Mailer;
   clock: Clock;
   log: Logger;
+  /**
+   * False while the database still lacks its migrations (PostgreSQL coming up, see
+   * db/migrate-on-start.ts): GraphQL requests then fail at once and /ready answers 503.
+   * Default: always migrated, as when the caller migrated before creating the app.
+   */
+  isDatabaseMigrated?: () => boolean;
 }
 
 export interface App {
@@ -37,7 +42,7 @@ export interface App {
   background: BackgroundTasks;
 }
 
-export function createApp({ config, prisma, mailer, clock, log }: AppDeps): App {
+export function createApp({ config, prisma, mailer, clock, log, isDatabaseMigrated = () => true }: AppDeps): App {
   const background = new BackgroundTasks(log);
   const auth = new AuthService({
     repo: new AuthRepository(prisma),
@@ -66,7 +71,7 @@ export function createApp({ config, prisma, mailer, clock, log }: AppDeps): App 
 
   const yoga = createYoga<ServerContext, Context>({
     schema,
-    context: createContextFactory({ auth, prisma, secureCookies: config.isProduction, trustProxy: config.trustProxy }),
+    context: createContextFactory({ auth, prisma, isDatabaseMigrated, secureCookies: config.isProduction, trustProxy: config.trustProxy }),
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/health',
     landingPage: false,
@@ -79,7 +84,7 @@ export function createApp({ config, prisma, mailer, clock, log }: AppDeps): App 
       warn: (...args) => log.warn({ args }, 'yoga'),
       error: (...args) => log.error({ args }, 'yoga'),
     },
-    plugins: [useCookies(), useReadiness(() => isDatabaseReachable(prisma)), useRefusalStatus()],
+    plugins: [useCookies(), useReadiness(async () => isDatabaseMigrated() && (await isDatabaseReachable(prisma))), useRefusalStatus()],
   });
 
   return { yoga, auth, background };
