@@ -31,12 +31,32 @@ function loadEngineModule(): Promise<EngineModule> {
     };
     const bytes = readFileSync(join(dirname(bindingPath), 'schema_engine_bg.wasm'));
     const module = await WebAssembly.compile(bytes);
-    const instance = await WebAssembly.instantiate(module, { './schema_engine_bg.js': bg as never });
+    const instance = await WebAssembly.instantiate(module, { './schema_engine_bg.js': withUnrefTimers(bg) });
     bg.__wbg_set_wasm(instance.exports);
     (instance.exports.__wbindgen_start as () => void)();
     return bg;
   })();
   return global[ENGINE_KEY];
+}
+
+/**
+ * The engine arms timers it never clears (the binding imports no clearTimeout): on PostgreSQL
+ * a 10 s timeout around its advisory lock outlives every migration, and would hold a process
+ * that has shut down open for those 10 s. Unreferenced, they still fire while anything else
+ * runs, but no longer keep the process alive by themselves.
+ */
+function withUnrefTimers(bg: EngineModule): WebAssembly.ModuleImports {
+  const imports: WebAssembly.ModuleImports = { ...(bg as unknown as WebAssembly.ModuleImports) };
+  for (const [name, value] of Object.entries(imports)) {
+    if (!name.startsWith('__wbg_setTimeout_') || typeof value !== 'function') continue;
+    const setTimer = value as (...args: unknown[]) => unknown;
+    imports[name] = (...args: unknown[]) => {
+      const timer = setTimer(...args);
+      if (timer instanceof Object && 'unref' in timer && typeof timer.unref === 'function') timer.unref();
+      return timer;
+    };
+  }
+  return imports;
 }
 
 /** Where the engine reports a panic's message before it aborts (the prisma CLI installs the same). */
