@@ -88,10 +88,11 @@ class CharAsTextClient extends pg.Client {
 }
 
 /**
- * The advisory lock key of our migrations (any constant; not Prisma's own 72707369, which its
- * engine may take on another connection and which we would then deadlock against).
+ * The advisory lock key of our migrations: any constant but Prisma's own 72707369, which the
+ * engine takes on its connection, giving up after 10 s (too short to wait out another
+ * instance's long migration); holding ours first, the engine's never has to wait.
  */
-const MIGRATION_LOCK_KEY = 4_172_730_501;
+export const MIGRATION_LOCK_KEY = 4_172_730_501;
 const LOCK_WAIT_MS = 120_000;
 
 /**

@@ -4,6 +4,7 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { inject, onTestFinished } from 'vitest';
 import type { Provider } from '../../src/db/datamodel.ts';
 import { createScratchDatabase, dropScratchDatabase, scratchDatabaseName, withDatabaseName } from '../../src/db/scratch-database.ts';
@@ -67,3 +68,14 @@ export async function freePort(): Promise<number> {
 }
 
 export { withDatabaseName };
+
+/** Rows of one query on a PostgreSQL database, on a connection of its own. */
+export async function queryPostgresql<Row extends Record<string, unknown>>(url: string, sql: string): Promise<Row[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<Row>(sql)).rows;
+  } finally {
+    await client.end();
+  }
+}
