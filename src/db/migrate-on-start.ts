@@ -35,10 +35,12 @@ export async function migrateOnStart(
   options: { connectTimeoutMs: number; log: Logger; retry?: RetryPolicy },
 ): Promise<MigrationState> {
   const { log } = options;
+  const shutdown = new AbortController();
   const migrate = async () => {
     const applied = await migrateDatabase(target, layout, {
       connectTimeoutMs: options.connectTimeoutMs,
       log: (line) => log.debug({ engine: line }, 'schema engine'),
+      signal: shutdown.signal,
     });
     log.info({ provider: target.provider, applied }, applied.length > 0 ? 'database migrated' : 'database up to date');
   };
@@ -46,19 +48,18 @@ export async function migrateOnStart(
     await migrate();
     return { isMigrated: () => true, stop: () => {} };
   }
-  return retryInBackground(migrate, options.retry ?? DEFAULT_RETRY, log);
+  return retryInBackground(migrate, options.retry ?? DEFAULT_RETRY, log, shutdown);
 }
 
-function retryInBackground(migrate: () => Promise<void>, retry: RetryPolicy, log: Logger): MigrationState {
+function retryInBackground(migrate: () => Promise<void>, retry: RetryPolicy, log: Logger, shutdown: AbortController): MigrationState {
   let migrated = false;
-  let stopped = false;
   let timer: NodeJS.Timeout | null = null;
   const attempt = async (number: number, delayMs: number): Promise<void> => {
     try {
       await migrate();
       migrated = true;
     } catch (error) {
-      if (stopped) return;
+      if (shutdown.signal.aborted) return;
       // Jitter keeps instances that lost the database together from retrying in lockstep.
       const waitMs = Math.round(delayMs * (0.75 + Math.random() * 0.5));
       log.warn(
@@ -72,8 +73,8 @@ function retryInBackground(migrate: () => Promise<void>, retry: RetryPolicy, log
   return {
     isMigrated: () => migrated,
     stop() {
-      stopped = true;
       if (timer !== null) clearTimeout(timer);
+      shutdown.abort();
     },
   };
 }

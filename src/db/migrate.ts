@@ -13,6 +13,8 @@ export interface MigrateOptions {
   /** PostgreSQL: how long to wait for a connection before the attempt fails. */
   connectTimeoutMs: number;
   log?: EngineLog;
+  /** Aborting gives up waiting for another process's migration lock (shutdown). */
+  signal?: AbortSignal;
 }
 
 /**
@@ -31,7 +33,10 @@ export async function migrateDatabase(target: DatabaseTarget, layout: MigrationL
     return appliedMigrationNames;
   };
   if (target.provider === 'sqlite') return sqlite.withMigrationLock(target, () => apply(sqlite.sqliteAdapterFactory(target)));
-  return postgresql.withMigrationLock(target.url, options.connectTimeoutMs, () =>
-    apply(postgresql.schemaEngineAdapterFactory(target.url, options.connectTimeoutMs)),
+  return postgresql.withMigrationLock(
+    target.url,
+    options.connectTimeoutMs,
+    () => apply(postgresql.schemaEngineAdapterFactory(target.url, options.connectTimeoutMs)),
+    options.signal,
   );
 }

@@ -73,8 +73,8 @@ function announceCharAsText<R>(result: R): R {
 }
 
 class CharAsTextClient extends pg.Client {
-  // pg's query() has many overloads (callback or promise); this forwards any of them unchanged.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // pg's query() has many overloads (callback or promise); this forwards any of them unchanged,
+  // and only `any` matches them all.
   override query(...args: any[]): any {
     const callbackAt = args.findIndex((arg) => typeof arg === 'function');
     if (callbackAt !== -1) {
@@ -100,16 +100,20 @@ const LOCK_WAIT_MS = 120_000;
  * lock on a connection of its own while the engine migrates. PostgreSQL releases the lock when
  * that session ends, so a holder that crashes or loses the network leaves no stale lock.
  */
-export async function withMigrationLock<T>(url: string, connectTimeoutMs: number, work: () => Promise<T>): Promise<T> {
+export async function withMigrationLock<T>(url: string, connectTimeoutMs: number, work: () => Promise<T>, signal?: AbortSignal): Promise<T> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: connectTimeoutMs, application_name: `${APPLICATION_NAME} migrate-lock` });
   // A lost connection also fails the query in progress; without a listener it would crash the process.
   client.on('error', () => {});
-  await client.connect();
+  // Shutting down while waiting for the lock: give up the wait rather than hold the process open.
+  const abandon = () => void client.end().catch(() => {});
+  signal?.addEventListener('abort', abandon, { once: true });
   try {
+    await client.connect();
     await client.query(`SET lock_timeout = ${LOCK_WAIT_MS}`);
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
     return await work();
   } finally {
+    signal?.removeEventListener('abort', abandon);
     // Ending the session releases the lock, also when an unlock could no longer be sent.
     await client.end().catch(() => {});
   }

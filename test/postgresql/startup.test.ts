@@ -85,6 +85,23 @@ describe('PostgreSQL being migrated by another process', () => {
     expect(await readyStatus(service.url)).toBe(200);
     expect(retries(service)).toEqual([]);
   });
+
+  it('stops promptly on SIGTERM while waiting for that migration', async () => {
+    const url = await emptyPostgresqlDatabaseUrl();
+    const other = new pg.Client({ connectionString: url });
+    await other.connect();
+    onTestFinished(() => other.end());
+    await other.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+
+    const service = await start(url);
+    await eventually('the service waits for the migration lock', async () => {
+      const waiting = await queryPostgresql(url, "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND NOT granted");
+      return waiting.length > 0;
+    });
+    const started = performance.now();
+    expect(await service.stop()).toBe(0);
+    expect(performance.now() - started).toBeLessThan(5000);
+  });
 });
 
 describe('PostgreSQL down at start', () => {
