@@ -9,4 +9,6 @@ export const schemaPath = migrationLayout('sqlite', repoRoot).schemaPath;
  * A PostgreSQL server where tooling and tests may create and drop scratch databases
  * (auth_api_t_…): the migration diff's shadow database, the tests' fresh databases.
  */
-export const postgresqlServerUrl = process.env.TEST_POSTGRESQL_URL || 'postgresql://postgres@127.0.0.1:5432/postgres';
+export function postgresqlServerUrl(env: Record<string, string | undefined> = process.env): string {
+  return env.TEST_POSTGRESQL_URL || 'postgresql://postgres@127.0.0.1:5432/postgres';
+}

@@ -41,7 +41,7 @@ async function listDatabases(serverUrl: string, prefix: string): Promise<string[
 }
 
 export default async function setup(project: TestProject) {
-  const serverUrl = postgresqlServerUrl;
+  const serverUrl = postgresqlServerUrl();
   const problem = await probe(serverUrl);
   if (problem !== null) {
     const reason = `no PostgreSQL server answers at ${new URL(serverUrl).host} (${problem})`;
