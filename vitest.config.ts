@@ -18,6 +18,8 @@ export default defineConfig({
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // Dropping the run's PostgreSQL databases can take a while on a busy shared server.
+    teardownTimeout: 60_000,
     projects: [
       {
         extends: true,

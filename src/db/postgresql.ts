@@ -24,7 +24,7 @@ const IDLE_TIMEOUT_MS = 30_000;
 const APPLICATION_NAME = 'auth-api';
 
 /** Settings that fail fast: connection refused, timed out or lost ends the request with an error. */
-export function servicePoolConfig(url: string, pool: PoolSettings): pg.PoolConfig {
+function servicePoolConfig(url: string, pool: PoolSettings): pg.PoolConfig {
   return {
     connectionString: url,
     max: pool.maxConnections,

@@ -8,7 +8,7 @@ export const SCRATCH_DATABASE_PREFIX = 'auth_api_t_';
 const CONNECT_TIMEOUT_MS = 5000;
 
 /** The same server and credentials, another database. */
-export function withDatabaseName(serverUrl: string, database: string): string {
+function withDatabaseName(serverUrl: string, database: string): string {
   const url = new URL(serverUrl);
   url.pathname = `/${encodeURIComponent(database)}`;
   return url.toString();

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { inject, onTestFinished } from 'vitest';
 import type { Provider } from '../../src/db/datamodel.ts';
-import { createScratchDatabase, dropScratchDatabase, scratchDatabaseName, withDatabaseName } from '../../src/db/scratch-database.ts';
+import { createScratchDatabase, dropScratchDatabase, scratchDatabaseName } from '../../src/db/scratch-database.ts';
 import type { PostgresqlTemplate } from './provided.ts';
 
 export function testProvider(): Provider {
@@ -66,8 +66,6 @@ export async function freePort(): Promise<number> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
 }
-
-export { withDatabaseName };
 
 /** Rows of one query on a PostgreSQL database, on a connection of its own. */
 export async function queryPostgresql<Row extends Record<string, unknown>>(url: string, sql: string): Promise<Row[]> {
