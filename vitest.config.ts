@@ -3,6 +3,10 @@ import { defineConfig } from 'vitest/config';
 
 const require = createRequire(import.meta.url);
 
+// The suite runs once per database. Tests that touch the database take theirs from
+// test/helpers/db.ts, which reads the project's provider; tests of SQLite's own start-up and of
+// parts without a database run in the sqlite project only, and test/postgresql/ (several
+// processes, a server that goes away) in the postgresql project only.
 export default defineConfig({
   resolve: {
     // graphql 16 has no "exports" map: Node loads index.js for graphql-yoga and Pothos, while
@@ -11,10 +15,32 @@ export default defineConfig({
     alias: [{ find: /^graphql$/, replacement: require.resolve('graphql') }],
   },
   test: {
-    include: ['test/**/*.test.ts'],
-    globalSetup: ['test/helpers/global-setup.ts'],
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // Dropping the run's PostgreSQL databases can take a while on a busy shared server.
+    teardownTimeout: 60_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'sqlite',
+          include: ['test/**/*.test.ts'],
+          exclude: ['test/postgresql/**'],
+          globalSetup: ['test/helpers/global-setup-sqlite.ts'],
+          provide: { databaseProvider: 'sqlite' },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'postgresql',
+          include: ['test/api/**/*.test.ts', 'test/db/migrations.test.ts', 'test/postgresql/**/*.test.ts'],
+          globalSetup: ['test/helpers/global-setup-postgresql.ts'],
+          setupFiles: ['test/helpers/skip-without-postgresql.ts'],
+          provide: { databaseProvider: 'postgresql' },
+        },
+      },
+    ],
   },
 });

@@ -1,8 +1,14 @@
 import { fileURLToPath } from 'node:url';
+import { migrationLayout } from '../src/db/layout.ts';
 
 /** Where the data model and its migrations live, from the repository root. */
 export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
-export const migrationPaths = {
-  schemaPath: fileURLToPath(new URL('../prisma/schema.prisma', import.meta.url)),
-  migrationsDir: fileURLToPath(new URL('../prisma/migrations', import.meta.url)),
-};
+export const schemaPath = migrationLayout('sqlite', repoRoot).schemaPath;
+
+/**
+ * A PostgreSQL server where tooling and tests may create and drop scratch databases
+ * (auth_api_t_…): the migration diff's shadow database, the tests' fresh databases.
+ */
+export function postgresqlServerUrl(env: Record<string, string | undefined> = process.env): string {
+  return env.TEST_POSTGRESQL_URL || 'postgresql://postgres@127.0.0.1:5432/postgres';
+}

@@ -17,8 +17,7 @@ import { BackgroundTasks } from './background.ts';
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import { createContextFactory, type Context } from './context.ts';
-import { isDatabaseReachable } from './db/client.ts';
-import type { PrismaClient } from './generated/prisma/client.ts';
+import { isDatabaseReachable, type DatabaseClient } from './db/client.ts';
 import type { ServerContext } from './http/client-info.ts';
 import { useCrossSiteMutationGuard } from './http/cross-site.ts';
 import { requestLimitPlugins } from './http/graphql-limits.ts';
@@ -35,10 +34,16 @@ import { graphiqlExamples } from './http/graphiql-examples.ts';
 
 export interface AppDeps {
   config: Config;
-  prisma: PrismaClient;
+  prisma: DatabaseClient;
   mailer: Mailer;
   clock: Clock;
   log: Logger;
+  /**
+   * False while the database still lacks its migrations (PostgreSQL coming up, see
+   * db/migrate-on-start.ts): GraphQL requests then fail at once and /ready answers 503.
+   * Default: always migrated, as when the caller migrated before creating the app.
+   */
+  isDatabaseMigrated?: () => boolean;
 }
 
 export interface App {
@@ -47,7 +52,7 @@ export interface App {
   background: BackgroundTasks;
 }
 
-export function createApp({ config, prisma, mailer, clock, log }: AppDeps): App {
+export function createApp({ config, prisma, mailer, clock, log, isDatabaseMigrated = () => true }: AppDeps): App {
   const background = new BackgroundTasks(log);
   const audit = new AuditLog(log);
   const limits = new RateLimits(prisma, config.rateLimits, (limit, retryAfterSeconds) =>
@@ -89,7 +94,7 @@ export function createApp({ config, prisma, mailer, clock, log }: AppDeps): App 
 
   const yoga = createYoga<ServerContext, Context>({
     schema,
-    context: createContextFactory({ auth, prisma, secureCookies: config.isProduction, trustProxy: config.trustProxy }),
+    context: createContextFactory({ auth, prisma, isDatabaseMigrated, secureCookies: config.isProduction, trustProxy: config.trustProxy }),
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/health',
     landingPage: false,
@@ -115,7 +120,7 @@ export function createApp({ config, prisma, mailer, clock, log }: AppDeps): App 
       useSecurityHeaders({ production: config.isProduction }),
       useStrictRequests({ maxBodyBytes: config.requestLimits.maxBodyBytes }),
       useCookies(),
-      useReadiness(() => isDatabaseReachable(prisma)),
+      useReadiness(async () => isDatabaseMigrated() && (await isDatabaseReachable(prisma))),
       ...requestLimitPlugins(config.requestLimits),
       useOneCredentialField(),
       ...(config.introspection ? [] : [useDisableIntrospection(), blockFieldSuggestionsPlugin() as Plugin]),

@@ -12,6 +12,12 @@ export interface Config {
   readonly host: string;
   /** `file:` path (SQLite) or `postgresql://` URL. Default file:./data/auth.db. */
   readonly databaseUrl: string;
+  /** PostgreSQL: connections this process opens at most. Default 10. */
+  readonly databasePoolSize: number;
+  /** PostgreSQL: seconds a query waits for a connection before failing. Default 5. */
+  readonly databaseConnectTimeoutSeconds: number;
+  /** PostgreSQL: seconds after which the server cancels a statement. Default 10. */
+  readonly databaseStatementTimeoutSeconds: number;
   /** `smtp://host:port`; null writes mail to the log instead. Default null. */
   readonly smtpUrl: string | null;
   /** Sender address of every mail. Default no-reply@localhost. */
@@ -121,9 +127,18 @@ const flag = z
 const databaseUrl = z
   .string()
   .default('file:./data/auth.db')
-  .refine((value) => /^file:.+/.test(value) || /^postgres(ql)?:\/\/.+/.test(value), {
-    message: 'must be file:<path> (SQLite) or postgresql://… (PostgreSQL)',
+  .refine((value) => /^file:.+/.test(value) || isPostgresqlUrl(value), {
+    message: 'must be file:<path> (SQLite) or postgresql://user@host/database (PostgreSQL)',
   });
+
+function isPostgresqlUrl(value: string): boolean {
+  try {
+    const parsed = new URL(value);
+    return (parsed.protocol === 'postgresql:' || parsed.protocol === 'postgres:') && parsed.hostname !== '';
+  } catch {
+    return false;
+  }
+}
 
 const emailAddress = z
   .string()
@@ -135,6 +150,10 @@ const envSchema = z
     PORT: integer(0, 65535, 4000), // 0: any free port (tests)
     HOST: z.string().min(1, 'must not be empty').default('0.0.0.0'),
     DATABASE_URL: databaseUrl,
+    // Instances × pool size must stay under the server's max_connections (README).
+    DATABASE_POOL_SIZE: integer(1, 1000, 10),
+    DATABASE_CONNECT_TIMEOUT_SECONDS: integer(1, 300, 5),
+    DATABASE_STATEMENT_TIMEOUT_SECONDS: integer(1, 3600, 10),
     SMTP_URL: url(['smtp:', 'smtps:']).optional(),
     MAIL_FROM: emailAddress,
     PASSWORD_RESET_URL: url(['http:', 'https:']).default('http://localhost:4000/reset-password'),
@@ -226,6 +245,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
+    databaseConnectTimeoutSeconds: e.DATABASE_CONNECT_TIMEOUT_SECONDS,
+    databaseStatementTimeoutSeconds: e.DATABASE_STATEMENT_TIMEOUT_SECONDS,
     smtpUrl: e.SMTP_URL ?? null,
     mailFrom: e.MAIL_FROM,
     passwordResetUrl: e.PASSWORD_RESET_URL,

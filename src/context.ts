@@ -3,8 +3,9 @@
 import type { YogaInitialContext } from 'graphql-yoga';
 import type { AuthenticatedSession, AuthService } from './auth/service.ts';
 import { UnauthenticatedError } from './auth/errors.ts';
+import { DatabaseNotReadyError } from './db/migrate-on-start.ts';
 import type { ClientInfo } from './auth/records.ts';
-import type { PrismaClient } from './generated/prisma/client.ts';
+import type { DatabaseClient } from './db/client.ts';
 import { clientInfoOf, type ServerContext } from './http/client-info.ts';
 import { SessionCookies } from './http/cookies.ts';
 
@@ -13,7 +14,7 @@ export interface Context {
   clientInfo: ClientInfo;
   cookies: SessionCookies;
   /** For the Pothos Prisma plugin only; resolvers go through `auth`. */
-  prisma: PrismaClient;
+  prisma: DatabaseClient;
   /** The valid session this request carries, or null. */
   getSession(): Promise<AuthenticatedSession | null>;
   /** The session, or UNAUTHENTICATED. */
@@ -22,13 +23,16 @@ export interface Context {
 
 export interface ContextDeps {
   auth: AuthService;
-  prisma: PrismaClient;
+  prisma: DatabaseClient;
+  isDatabaseMigrated: () => boolean;
   secureCookies: boolean;
   trustProxy: number;
 }
 
 export function createContextFactory(deps: ContextDeps) {
   return async (initial: YogaInitialContext & ServerContext): Promise<Context> => {
+    // Fail the request now, as INTERNAL_SERVER_ERROR, rather than run it on missing tables.
+    if (!deps.isDatabaseMigrated()) throw new DatabaseNotReadyError();
     const cookies = new SessionCookies(initial.request, deps.secureCookies);
     const token = await cookies.readSessionToken();
     let session: Promise<AuthenticatedSession | null> | null = null;

@@ -1,20 +1,19 @@
 // The only module that reads process.env or exits: config → database → migrations → app → listen.
+// On PostgreSQL the migrations may still be running (or waiting for the server) when it listens.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { createApp } from './app.ts';
 import { systemClock } from './clock.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
-import { createPrismaClient } from './db/client.ts';
+import { createPrismaClient, poolSettingsOf } from './db/client.ts';
 import { parseDatabaseUrl } from './db/database-url.ts';
-import { migrateDatabase } from './db/migrate.ts';
+import { migrationLayout } from './db/layout.ts';
+import { migrateOnStart } from './db/migrate-on-start.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createLogMailer, createSmtpMailer, type Mailer } from './mail/mailer.ts';
 
-const migrationPaths = {
-  schemaPath: fileURLToPath(new URL('../prisma/schema.prisma', import.meta.url)),
-  migrationsDir: fileURLToPath(new URL('../prisma/migrations', import.meta.url)),
-};
+const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const SWEEP_INTERVAL_MS = 60 * 60 * 1000;
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -41,14 +40,17 @@ async function main(): Promise<void> {
   const log = createLogger(config.logLevel);
   const target = parseDatabaseUrl(config.databaseUrl);
 
-  const applied = await migrateDatabase(target, migrationPaths, (line) => log.debug({ engine: line }, 'schema engine'));
-  log.info({ provider: target.provider, applied }, applied.length > 0 ? 'database migrated' : 'database up to date');
+  const migrations = await migrateOnStart(target, migrationLayout(target.provider, repoRoot), {
+    connectTimeoutMs: config.databaseConnectTimeoutSeconds * 1000,
+    log,
+  });
 
-  const prisma = createPrismaClient(target);
+  const prisma = createPrismaClient(target, poolSettingsOf(config));
   const mailer = createMailer(config, log);
-  const { yoga, auth, background } = createApp({ config, prisma, mailer, clock: systemClock, log });
+  const { yoga, auth, background } = createApp({ config, prisma, mailer, clock: systemClock, log, isDatabaseMigrated: migrations.isMigrated });
 
   const sweeper = setInterval(() => {
+    if (!migrations.isMigrated()) return;
     auth.sweepExpired().then(
       (removed) => log.info({ removed }, 'expired sessions and tokens removed'),
       (err: unknown) => log.error({ err }, 'sweep failed'),
@@ -75,6 +77,7 @@ async function main(): Promise<void> {
     stopping = true;
     log.info({ signal }, 'shutting down: finishing in-flight requests');
     clearInterval(sweeper);
+    migrations.stop();
     const force = setTimeout(() => {
       log.warn('grace period over: closing remaining connections');
       server.closeAllConnections();

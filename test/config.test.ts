@@ -12,6 +12,9 @@ describe('loadConfig', () => {
       port: 4000,
       host: '0.0.0.0',
       databaseUrl: 'file:./data/auth.db',
+      databasePoolSize: 10,
+      databaseConnectTimeoutSeconds: 5,
+      databaseStatementTimeoutSeconds: 10,
       smtpUrl: null,
       mailFrom: 'no-reply@localhost',
       passwordResetUrl: 'http://localhost:4000/reset-password',
@@ -58,6 +61,9 @@ describe('loadConfig', () => {
       PORT: '8080',
       HOST: '127.0.0.1',
       DATABASE_URL: 'postgresql://auth@db/auth',
+      DATABASE_POOL_SIZE: '20',
+      DATABASE_CONNECT_TIMEOUT_SECONDS: '2',
+      DATABASE_STATEMENT_TIMEOUT_SECONDS: '30',
       SMTP_URL: 'smtp://mail:2525',
       MAIL_FROM: 'auth@example.com',
       PASSWORD_RESET_URL: 'https://app.example.com/reset',
@@ -72,6 +78,10 @@ describe('loadConfig', () => {
     expect(config).toMatchObject({
       port: 8080,
       host: '127.0.0.1',
+      databaseUrl: 'postgresql://auth@db/auth',
+      databasePoolSize: 20,
+      databaseConnectTimeoutSeconds: 2,
+      databaseStatementTimeoutSeconds: 30,
       smtpUrl: 'smtp://mail:2525',
       isProduction: true,
       sessionMaxAgeSeconds: 3600,
@@ -85,7 +95,16 @@ describe('loadConfig', () => {
 
   it('lists every bad value in one error, naming each variable', () => {
     const attempt = () =>
-      loadConfig({ PORT: 'eighty', BCRYPT_COST: '3', DATABASE_URL: 'mysql://x', SMTP_URL: 'http://mail', SESSION_IDLE_TIMEOUT_SECONDS: '-5', CORS_ORIGINS: '*' });
+      loadConfig({
+        PORT: 'eighty',
+        BCRYPT_COST: '3',
+        DATABASE_URL: 'mysql://x',
+        DATABASE_POOL_SIZE: '0',
+        DATABASE_CONNECT_TIMEOUT_SECONDS: 'soon',
+        SMTP_URL: 'http://mail',
+        SESSION_IDLE_TIMEOUT_SECONDS: '-5',
+        CORS_ORIGINS: '*',
+      });
     expect(attempt).toThrow(ConfigError);
     const problems = (() => {
       try {
@@ -96,13 +115,28 @@ describe('loadConfig', () => {
       }
     })();
     expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(
-      ['BCRYPT_COST', 'CORS_ORIGINS', 'DATABASE_URL', 'PORT', 'SESSION_IDLE_TIMEOUT_SECONDS', 'SMTP_URL'].sort(),
+      [
+        'BCRYPT_COST',
+        'CORS_ORIGINS',
+        'DATABASE_CONNECT_TIMEOUT_SECONDS',
+        'DATABASE_POOL_SIZE',
+        'DATABASE_URL',
+        'PORT',
+        'SESSION_IDLE_TIMEOUT_SECONDS',
+        'SMTP_URL',
+      ].sort(),
     );
   });
 
   it('refuses a bcrypt cost below 10 in production', () => {
     expect(() => loadConfig({ NODE_ENV: 'production', BCRYPT_COST: '9' })).toThrow(/BCRYPT_COST: must be at least 10/);
     expect(loadConfig({ BCRYPT_COST: '9' }).bcryptCost).toBe(9);
+  });
+
+  it('refuses a PostgreSQL URL without a host, without echoing it', () => {
+    expect(() => loadConfig({ DATABASE_URL: 'postgresql://' })).toThrow(/DATABASE_URL: must be file:<path> \(SQLite\) or postgresql:/);
+    expect(() => loadConfig({ DATABASE_URL: 'postgresql://user:hunter2@/db' })).toThrow(ConfigError);
+    expect(() => loadConfig({ DATABASE_URL: 'postgresql://user:hunter2@/db' })).not.toThrow(/hunter2/);
   });
 
   it('does not echo values that may hold credentials', () => {

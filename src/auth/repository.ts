@@ -1,6 +1,7 @@
 // Every query the domain needs, and the only place that knows Prisma: it returns plain records
 // and turns Prisma's error codes into domain errors.
-import { Prisma, type PrismaClient } from '../generated/prisma/client.ts';
+import type { DatabaseClient } from '../db/client.ts';
+import { Prisma } from '../generated/prisma/client.ts';
 import { EmailTakenError, InvalidTokenError } from './errors.ts';
 import type { NewSession, SessionRecord, UserRecord, UserWithPasswordRecord } from './records.ts';
 
@@ -21,7 +22,7 @@ function isUniqueViolation(error: unknown): boolean {
 }
 
 export class AuthRepository {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(private readonly prisma: DatabaseClient) {}
 
   /** The unique index decides concurrent registrations: exactly one insert wins. */
   async createUser(input: { email: string; passwordHash: string; now: Date }): Promise<UserRecord> {

@@ -1,39 +1,40 @@
 // The Prisma client on a driver adapter. The service only ever talks to Prisma, so the choice
 // of database is made here and nowhere else.
-import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
-import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
-import { PrismaClient } from '../generated/prisma/client.ts';
+import { PrismaClient as PostgresqlPrismaClient } from '../generated/prisma-postgresql/client.ts';
+import { PrismaClient as SqlitePrismaClient } from '../generated/prisma/client.ts';
+import type { Config } from '../config.ts';
 import type { DatabaseTarget } from './database-url.ts';
-import { serialisedSqlite } from './serialised-sqlite-adapter.ts';
-
-/** How long a statement waits for another process's write lock before failing. */
-const SQLITE_BUSY_TIMEOUT_MS = 5000;
+import { postgresqlAdapterFactory, type PoolSettings } from './postgresql.ts';
+import { sqliteAdapterFactory } from './sqlite.ts';
 
 /**
- * WAL lets reads proceed during a write; synchronous=FULL fsyncs each commit, so a mutation
- * reported as written survives a crash of the process or of the machine; foreign keys on so
- * that deleting a user cascades to its sessions and tokens.
+ * The one client type the rest of the code sees. Prisma 7 compiles a client per provider, and
+ * both are generated from the one prisma/schema.prisma, so their model API is the same; the
+ * SQLite client's types are the narrower of the two (PostgreSQL only adds options), so code
+ * written against them runs on either. TypeScript cannot prove the generated generics equal,
+ * hence the one cast below.
  */
-const SQLITE_PRAGMAS = `
-  PRAGMA journal_mode = WAL;
-  PRAGMA synchronous = FULL;
-  PRAGMA foreign_keys = ON;
-  PRAGMA busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS};
-`;
+export type DatabaseClient = SqlitePrismaClient;
 
-export function createAdapterFactory(target: DatabaseTarget): SqlMigrationAwareDriverAdapterFactory {
-  if (target.provider !== 'sqlite') {
-    throw new Error('PostgreSQL is not supported by this build yet; use a file: DATABASE_URL');
-  }
-  return serialisedSqlite(new PrismaBetterSqlite3({ url: target.url, timeout: SQLITE_BUSY_TIMEOUT_MS }), SQLITE_PRAGMAS);
+export type { PoolSettings };
+
+export function poolSettingsOf(config: Config): PoolSettings {
+  return {
+    maxConnections: config.databasePoolSize,
+    connectTimeoutMs: config.databaseConnectTimeoutSeconds * 1000,
+    statementTimeoutMs: config.databaseStatementTimeoutSeconds * 1000,
+  };
 }
 
-export function createPrismaClient(target: DatabaseTarget): PrismaClient {
-  return new PrismaClient({ adapter: createAdapterFactory(target) });
+/** Connects lazily: creating the client never fails because the database is away. */
+export function createPrismaClient(target: DatabaseTarget, pool: PoolSettings): DatabaseClient {
+  if (target.provider === 'sqlite') return new SqlitePrismaClient({ adapter: sqliteAdapterFactory(target) });
+  const client = new PostgresqlPrismaClient({ adapter: postgresqlAdapterFactory(target.url, pool) });
+  return client as unknown as DatabaseClient;
 }
 
 /** True while the database answers a trivial query (GET /ready). */
-export async function isDatabaseReachable(prisma: PrismaClient): Promise<boolean> {
+export async function isDatabaseReachable(prisma: DatabaseClient): Promise<boolean> {
   try {
     await prisma.$queryRawUnsafe('SELECT 1');
     return true;

@@ -1,50 +1,42 @@
-// Applies pending migrations at start-up, offline, with Prisma's schema engine (WebAssembly),
-// recording them in _prisma_migrations exactly as `prisma migrate deploy` would.
-import { mkdirSync, readFileSync } from 'node:fs';
-import Database from 'better-sqlite3';
-import { createAdapterFactory } from './client.ts';
-import { type DatabaseTarget, sqliteDirectory } from './database-url.ts';
+// Applies pending migrations, offline, with Prisma's schema engine (WebAssembly), recording
+// them in _prisma_migrations exactly as `prisma migrate deploy` would.
+import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import { readDatamodel } from './datamodel.ts';
+import type { DatabaseTarget } from './database-url.ts';
+import type { MigrationLayout } from './layout.ts';
 import { noFilters, readMigrationList } from './migrations.ts';
+import * as postgresql from './postgresql.ts';
 import { withSchemaEngine, type EngineLog } from './schema-engine.ts';
+import * as sqlite from './sqlite.ts';
 
-export interface MigrationPaths {
-  schemaPath: string;
-  migrationsDir: string;
+export interface MigrateOptions {
+  /** PostgreSQL: how long to wait for a connection before the attempt fails. */
+  connectTimeoutMs: number;
+  log?: EngineLog;
+  /** Aborting gives up waiting for another process's migration lock (shutdown). */
+  signal?: AbortSignal;
 }
-
-/** Returns the names of the migrations it applied; none on an up-to-date database. */
-export async function migrateDatabase(target: DatabaseTarget, paths: MigrationPaths, log: EngineLog = () => {}): Promise<string[]> {
-  return withMigrationLock(target, async () => {
-    const datamodel = { path: paths.schemaPath, content: readFileSync(paths.schemaPath, 'utf8') };
-    const { appliedMigrationNames } = await withSchemaEngine(
-      createAdapterFactory(target),
-      datamodel,
-      (engine) => engine.applyMigrations({ migrationsList: readMigrationList(paths.migrationsDir), filters: noFilters }),
-      log,
-    );
-    return appliedMigrationNames;
-  });
-}
-
-const LOCK_WAIT_MS = 120_000;
 
 /**
- * Processes starting together on a fresh database must not both apply the same migration. For
- * SQLite the lock is an exclusive transaction on a sidecar file: the operating system releases
- * it if the holder dies, so a crash mid-migration cannot leave a stale lock behind.
+ * Returns the names of the migrations it applied; none on an up-to-date database. Each
+ * provider serialises processes that migrate one database at the same moment.
  */
-async function withMigrationLock<T>(target: DatabaseTarget, work: () => Promise<T>): Promise<T> {
-  if (target.provider !== 'sqlite') return work();
-  mkdirSync(sqliteDirectory(target), { recursive: true });
-  const lock = new Database(`${target.filePath}.migrate-lock`, { timeout: LOCK_WAIT_MS });
-  try {
-    lock.exec('BEGIN EXCLUSIVE');
-    try {
-      return await work();
-    } finally {
-      lock.exec('ROLLBACK');
-    }
-  } finally {
-    lock.close();
-  }
+export async function migrateDatabase(target: DatabaseTarget, layout: MigrationLayout, options: MigrateOptions): Promise<string[]> {
+  if (layout.provider !== target.provider) throw new Error(`${layout.provider} migrations cannot migrate a ${target.provider} database`);
+  const apply = async (adapterFactory: SqlMigrationAwareDriverAdapterFactory) => {
+    const { appliedMigrationNames } = await withSchemaEngine(
+      adapterFactory,
+      readDatamodel(layout.provider, layout.schemaPath),
+      (engine) => engine.applyMigrations({ migrationsList: readMigrationList(layout.migrationsDir), filters: noFilters }),
+      options.log,
+    );
+    return appliedMigrationNames;
+  };
+  if (target.provider === 'sqlite') return sqlite.withMigrationLock(target, () => apply(sqlite.sqliteAdapterFactory(target)));
+  return postgresql.withMigrationLock(
+    target.url,
+    options.connectTimeoutMs,
+    () => apply(postgresql.schemaEngineAdapterFactory(target.url, options.connectTimeoutMs)),
+    options.signal,
+  );
 }

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { createPrismaClient } from '../../src/db/client.ts';
+import { createPrismaClient, poolSettingsOf } from '../../src/db/client.ts';
 import { parseDatabaseUrl } from '../../src/db/database-url.ts';
 import { createApp } from '../../src/app.ts';
-import { loadConfig } from '../../src/config.ts';
+import { loadConfig, type Config } from '../../src/config.ts';
 import { createLogMailer } from '../../src/mail/mailer.ts';
 import { systemClock } from '../../src/clock.ts';
 import { captureLogs } from '../helpers/logs.ts';
 import { createTestApp } from '../helpers/app.ts';
+import { unreachableDatabaseUrl } from '../helpers/db.ts';
 import { Login, Register, ada } from '../helpers/operations.ts';
 
 describe('HTTP surface', () => {
@@ -38,10 +39,10 @@ describe('HTTP surface', () => {
   });
 
   it('GET /ready answers 503 when the database cannot be reached', async () => {
-    const config = loadConfig({ DATABASE_URL: 'file:/nonexistent-dir-for-tests/auth.db' });
+    const config = loadConfig({ DATABASE_URL: await unreachableDatabaseUrl() });
     const logs = captureLogs();
     // The adapter connects lazily, so the failure shows at the first query, not here.
-    const prisma = createPrismaClientOrNull(config.databaseUrl);
+    const prisma = createPrismaClientOrNull(config);
     if (prisma === null) return expect.unreachable('client creation should not touch the database');
     const { yoga } = createApp({ config, prisma, mailer: createLogMailer(logs.log, { redactBody: false }), clock: systemClock, log: logs.log });
     const response = await yoga.fetch('http://localhost/ready');
@@ -74,9 +75,9 @@ describe('HTTP surface', () => {
   });
 });
 
-function createPrismaClientOrNull(databaseUrl: string) {
+function createPrismaClientOrNull(config: Config) {
   try {
-    return createPrismaClient(parseDatabaseUrl(databaseUrl));
+    return createPrismaClient(parseDatabaseUrl(config.databaseUrl), poolSettingsOf(config));
   } catch {
     return null;
   }

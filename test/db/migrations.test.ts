@@ -1,9 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { migrationLayout } from '../../src/db/layout.ts';
 import { pendingMigrationSql } from '../../src/db/migration-diff.ts';
-import { migrationPaths } from '../../scripts/paths.ts';
+import { repoRoot } from '../../scripts/paths.ts';
+import { postgresqlTemplate, testProvider } from '../helpers/db.ts';
 
-describe('prisma/migrations', () => {
+describe(`the ${testProvider()} migrations`, () => {
   it('hold everything prisma/schema.prisma defines (else: npm run migrate:new -- <name>)', async () => {
-    expect(await pendingMigrationSql(migrationPaths)).toBe('');
+    const layout = migrationLayout(testProvider(), repoRoot);
+    const postgresqlServerUrl = testProvider() === 'postgresql' ? postgresqlTemplate().serverUrl : undefined;
+    expect(await pendingMigrationSql(layout, { postgresqlServerUrl })).toBe('');
   });
 });

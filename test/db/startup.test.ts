@@ -4,11 +4,12 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readMigrationList } from '../../src/db/migrations.ts';
-import { migrationPaths } from '../../scripts/paths.ts';
+import { migrationLayout } from '../../src/db/layout.ts';
+import { repoRoot } from '../../scripts/paths.ts';
 import { startService, type RunningService } from '../helpers/service-process.ts';
 
 const running: RunningService[] = [];
-const allMigrations = readMigrationList(migrationPaths.migrationsDir).migrationDirectories.map((d) => d.path);
+const allMigrations = readMigrationList(migrationLayout('sqlite', repoRoot).migrationsDir).migrationDirectories.map((d) => d.path);
 afterEach(async () => {
   await Promise.all(running.splice(0).map((s) => s.stop()));
 });

@@ -1,11 +1,11 @@
-// createTestApp(): the real app (schema, service, Prisma, SQLite file) behind yoga.fetch, with
+// createTestApp(): the real app (schema, service, Prisma, the project's database) behind yoga.fetch, with
 // a clock the test moves and agents that keep cookies the way a browser does.
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
 import { onTestFinished } from 'vitest';
 import { createApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
-import { createPrismaClient } from '../../src/db/client.ts';
+import { createPrismaClient, poolSettingsOf } from '../../src/db/client.ts';
 import { parseDatabaseUrl } from '../../src/db/database-url.ts';
 import { createLogMailer, createSmtpMailer } from '../../src/mail/mailer.ts';
 import { TestClock } from './clock.ts';
@@ -36,10 +36,10 @@ export const roomyIpLimits = {
 
 export async function createTestApp(env: Record<string, string> = {}, options: { defaultLimits?: boolean } = {}) {
   const limits = options.defaultLimits ? {} : roomyIpLimits;
-  const config = loadConfig({ DATABASE_URL: env.DATABASE_URL ?? freshDatabaseUrl(), BCRYPT_COST: '4', ...limits, ...env });
+  const config = loadConfig({ DATABASE_URL: env.DATABASE_URL ?? (await freshDatabaseUrl()), BCRYPT_COST: '4', ...limits, ...env });
   const logs = captureLogs();
   const clock = new TestClock();
-  const prisma = createPrismaClient(parseDatabaseUrl(config.databaseUrl));
+  const prisma = createPrismaClient(parseDatabaseUrl(config.databaseUrl), poolSettingsOf(config));
   const mailer = config.smtpUrl ? createSmtpMailer(config.smtpUrl, config.mailFrom) : createLogMailer(logs.log, { redactBody: config.isProduction });
   const app = createApp({ config, prisma, mailer, clock, log: logs.log });
   onTestFinished(async () => {

@@ -5,6 +5,8 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
+/** Longer than the service's own 10 s shutdown grace. */
+const KILL_AFTER_MS = 15_000;
 
 export interface RunningService {
   child: ChildProcess;
@@ -13,7 +15,7 @@ export interface RunningService {
   stderr: () => string;
   /** Resolves with the first log line, past or future, that matches. */
   waitForLine(matches: (line: Record<string, unknown>) => boolean): Promise<Record<string, unknown>>;
-  /** SIGTERM, then the exit code. */
+  /** SIGTERM, then the exit code (SIGKILL after KILL_AFTER_MS: null). */
   stop(): Promise<number | null>;
 }
 
@@ -60,7 +62,9 @@ export function startService(env: Record<string, string>): Promise<RunningServic
             }),
           stop: () => {
             child.kill('SIGTERM');
-            return exitOf(child);
+            // A process that ignores SIGTERM (a bug under test) must not outlive the test run.
+            const kill = setTimeout(() => child.kill('SIGKILL'), KILL_AFTER_MS);
+            return exitOf(child).finally(() => clearTimeout(kill));
           },
         });
       }

@@ -186,7 +186,7 @@ describe('resetPassword and changePassword', () => {
 
 describe('counters in the database', () => {
   async function twoInstances(): Promise<[TestApp, TestApp]> {
-    const DATABASE_URL = freshDatabaseUrl();
+    const DATABASE_URL = await freshDatabaseUrl();
     const env = { DATABASE_URL, TRUST_PROXY: '1' };
     return [await createTestApp(env, { defaultLimits: true }), await createTestApp(env, { defaultLimits: true })];
   }

@@ -6,24 +6,20 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { TestProject } from 'vitest/node';
 import { parseDatabaseUrl } from '../../src/db/database-url.ts';
+import { migrationLayout } from '../../src/db/layout.ts';
 import { migrateDatabase } from '../../src/db/migrate.ts';
-import { migrationPaths } from '../../scripts/paths.ts';
-
-declare module 'vitest' {
-  export interface ProvidedContext {
-    templateDatabase: string;
-  }
-}
+import { repoRoot } from '../../scripts/paths.ts';
+import './provided.ts';
 
 export default async function setup(project: TestProject) {
   const dir = mkdtempSync(join(tmpdir(), 'auth-api-test-'));
   const file = join(dir, 'template.db');
-  await migrateDatabase(parseDatabaseUrl(`file:${file}`), migrationPaths);
+  await migrateDatabase(parseDatabaseUrl(`file:${file}`), migrationLayout('sqlite', repoRoot), { connectTimeoutMs: 5000 });
   // Fold the WAL into the main file so that copying the one file copies everything.
   const db = new Database(file);
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.pragma('journal_mode = DELETE');
   db.close();
-  project.provide('templateDatabase', file);
+  project.provide('sqliteTemplate', file);
   return () => rmSync(dir, { recursive: true, force: true });
 }

@@ -1,0 +1,49 @@
+// SQLite through better-sqlite3: the service's one connection and the lock that lets one
+// process migrate a file at a time.
+import { mkdirSync } from 'node:fs';
+import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
+import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import Database from 'better-sqlite3';
+import { sqliteDirectory } from './database-url.ts';
+import { serialisedSqlite } from './serialised-sqlite-adapter.ts';
+
+/** How long a statement waits for another process's write lock before failing. */
+const SQLITE_BUSY_TIMEOUT_MS = 5000;
+
+/**
+ * WAL lets reads proceed during a write; synchronous=FULL fsyncs each commit, so a mutation
+ * reported as written survives a crash of the process or of the machine; foreign keys on so
+ * that deleting a user cascades to its sessions and tokens.
+ */
+const SQLITE_PRAGMAS = `
+  PRAGMA journal_mode = WAL;
+  PRAGMA synchronous = FULL;
+  PRAGMA foreign_keys = ON;
+  PRAGMA busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS};
+`;
+
+export function sqliteAdapterFactory(target: { url: string }): SqlMigrationAwareDriverAdapterFactory {
+  return serialisedSqlite(new PrismaBetterSqlite3({ url: target.url, timeout: SQLITE_BUSY_TIMEOUT_MS }), SQLITE_PRAGMAS);
+}
+
+const LOCK_WAIT_MS = 120_000;
+
+/**
+ * Processes starting together on a fresh database must not both apply the same migration. For
+ * SQLite the lock is an exclusive transaction on a sidecar file: the operating system releases
+ * it if the holder dies, so a crash mid-migration cannot leave a stale lock behind.
+ */
+export async function withMigrationLock<T>(target: { filePath: string }, work: () => Promise<T>): Promise<T> {
+  mkdirSync(sqliteDirectory(target), { recursive: true });
+  const lock = new Database(`${target.filePath}.migrate-lock`, { timeout: LOCK_WAIT_MS });
+  try {
+    lock.exec('BEGIN EXCLUSIVE');
+    try {
+      return await work();
+    } finally {
+      lock.exec('ROLLBACK');
+    }
+  } finally {
+    lock.close();
+  }
+}
