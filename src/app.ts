@@ -2,7 +2,6 @@
 // It never listens and reads no environment, so tests can build as many as they like.
 import { GraphQLError } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { blockFieldSuggestionsPlugin } from '@escape.tech/graphql-armor-block-field-suggestions';
 import { useCookies } from '@whatwg-node/server-plugin-cookies';
@@ -21,6 +20,7 @@ import { isDatabaseReachable, type DatabaseClient } from './db/client.ts';
 import type { ServerContext } from './http/client-info.ts';
 import { useCrossSiteMutationGuard } from './http/cross-site.ts';
 import { requestLimitPlugins } from './http/graphql-limits.ts';
+import { renderLocalGraphiQL } from './http/graphiql.ts';
 import { useReadiness } from './http/health.ts';
 import { useOneCredentialField } from './http/one-credential-field.ts';
 import { useRefusalStatus } from './http/refusal-status.ts';
@@ -101,7 +101,7 @@ export function createApp({ config, prisma, mailer, clock, log, isDatabaseMigrat
     // isDev false: graphql-yoga would otherwise attach stacks and messages in development.
     maskedErrors: { maskError, errorMessage: 'Unexpected error.', isDev: false },
     graphiql: config.graphiql ? { title: 'Auth API', ...graphiqlExamples } : false,
-    renderGraphiQL,
+    renderGraphiQL: renderLocalGraphiQL,
     batching: false,
     multipart: false,
     cors: (request) => {

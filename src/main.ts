@@ -40,12 +40,13 @@ async function main(): Promise<void> {
   const log = createLogger(config.logLevel);
   const target = parseDatabaseUrl(config.databaseUrl);
 
+  const prisma = createPrismaClient(target, poolSettingsOf(config));
   const migrations = await migrateOnStart(target, migrationLayout(target.provider, repoRoot), {
+    prisma,
     connectTimeoutMs: config.databaseConnectTimeoutSeconds * 1000,
     log,
   });
 
-  const prisma = createPrismaClient(target, poolSettingsOf(config));
   const mailer = createMailer(config, log);
   const { yoga, auth, background } = createApp({ config, prisma, mailer, clock: systemClock, log, isDatabaseMigrated: migrations.isMigrated });
 

@@ -90,12 +90,30 @@ export class AuthService {
     return { user: { id: user.id, email: user.email, createdAt: user.createdAt }, session };
   }
 
+  #shedSinceLastRecord = 0;
+  #lastShedRecordAt = 0;
+
+  /**
+   * Refuses work the hashing queue could not finish in time. Shedding is recorded at most once
+   * a second, with the count, so a flood of refusals does not become a flood of log lines.
+   */
   private assertHashingCapacity(client: ClientInfo): void {
     try {
       this.deps.passwords.assertCapacity();
     } catch (error) {
       if (error instanceof HashingOverloadedError) {
-        this.deps.audit.record('rate-limited', client, { outcome: 'refused', limit: 'hashingCapacity', retryAfterSeconds: error.retryAfterSeconds });
+        this.#shedSinceLastRecord += 1;
+        const now = Date.now();
+        if (now - this.#lastShedRecordAt >= 1000) {
+          this.deps.audit.record('rate-limited', client, {
+            outcome: 'refused',
+            limit: 'hashingCapacity',
+            retryAfterSeconds: error.retryAfterSeconds,
+            count: this.#shedSinceLastRecord,
+          });
+          this.#shedSinceLastRecord = 0;
+          this.#lastShedRecordAt = now;
+        }
       }
       throw error;
     }

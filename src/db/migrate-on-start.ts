@@ -4,7 +4,9 @@
 import type { Logger } from '../logger.ts';
 import type { DatabaseTarget } from './database-url.ts';
 import type { MigrationLayout } from './layout.ts';
-import { migrateDatabase } from './migrate.ts';
+import type { DatabaseClient } from './client.ts';
+import { migrateInChildProcess } from './migrate-child.ts';
+import { hasPendingMigrations } from './migration-status.ts';
 
 export interface MigrationState {
   /** True once the database has every migration; until then it must not be queried. */
@@ -32,16 +34,16 @@ const DEFAULT_RETRY: RetryPolicy = { firstDelayMs: 250, maxDelayMs: 10_000 };
 export async function migrateOnStart(
   target: DatabaseTarget,
   layout: MigrationLayout,
-  options: { connectTimeoutMs: number; log: Logger; retry?: RetryPolicy },
+  options: { prisma: DatabaseClient; connectTimeoutMs: number; log: Logger; retry?: RetryPolicy },
 ): Promise<MigrationState> {
   const { log } = options;
   const shutdown = new AbortController();
   const migrate = async () => {
-    const applied = await migrateDatabase(target, layout, {
-      connectTimeoutMs: options.connectTimeoutMs,
-      log: (line) => log.debug({ engine: line }, 'schema engine'),
-      signal: shutdown.signal,
-    });
+    const pending = await hasPendingMigrations(options.prisma, layout);
+    // The engine locks a SQLite file for itself: the service's connection must be closed
+    // meanwhile (Prisma opens it again at the next query).
+    if (pending) await options.prisma.$disconnect();
+    const applied = pending ? await migrateInChildProcess({ target, layout, connectTimeoutMs: options.connectTimeoutMs }, shutdown.signal) : [];
     log.info({ provider: target.provider, applied }, applied.length > 0 ? 'database migrated' : 'database up to date');
   };
   if (target.provider === 'sqlite') {

@@ -13,10 +13,10 @@ afterEach(async () => {
 });
 
 /** Three instances on one database, each ready (migrations checked) before the test uses it. */
-async function startInstances(databaseUrl: string): Promise<string[]> {
+async function startInstances(databaseUrl: string, env: Record<string, string> = {}): Promise<string[]> {
   const instances = await Promise.all(
     [1, 2, 3].map(async () => {
-      const service = await startService({ DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: '4' });
+      const service = await startService({ DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: '4', ...env });
       running.push(service);
       await service.waitForLine((l) => l.msg === 'database up to date');
       return service.url;
@@ -52,7 +52,8 @@ describe('three instances on one PostgreSQL database', () => {
 
   it('let exactly one of concurrent registrations of one email, spread across them, win', async () => {
     const url = await freshDatabaseUrl();
-    const instances = await startInstances(url);
+    // Twelve sign-ups from one address are more than its registration budget: raised here.
+    const instances = await startInstances(url, { RATE_LIMIT_REGISTER_PER_IP: '1000/3600' });
     const attempts = await Promise.all(
       Array.from({ length: 12 }, (_, i) => httpAgent().gql(instances[i % instances.length]!, Register, { email: ada.email, password: `${ada.password} ${i}` })),
     );
@@ -62,8 +63,17 @@ describe('three instances on one PostgreSQL database', () => {
     expect(await queryPostgresql(url, `SELECT id FROM "User" WHERE email = '${ada.email}'`)).toHaveLength(1);
   });
 
-  // Rate limits are being added (issue #4). Their counters live in the database so that they
-  // hold across instances: exhaust a budget through the first and second instance, and the
-  // third must answer RATE_LIMITED. Write that test here, with startInstances() above.
-  it.todo('hold rate-limit counters across instances (issue #4)');
+  it('hold rate-limit counters across instances', async () => {
+    const [first, second, third] = await startInstances(await freshDatabaseUrl());
+    await httpAgent().gql(first!, Register, ada);
+    const wrong = { email: ada.email, password: 'not the password' };
+    // Five free attempts on the account, spread over two instances…
+    for (const instance of [first!, second!, first!, second!, first!]) {
+      expect(codeOfResult(await httpAgent().gql(instance, Login, wrong))).toBe('INVALID_CREDENTIALS');
+    }
+    // …and the third instance refuses the sixth, even with the right password.
+    const refused = await httpAgent().gql(third!, Login, ada);
+    expect(codeOfResult(refused)).toBe('RATE_LIMITED');
+    expect(refused.errors?.[0]?.extensions?.retryAfter).toBeGreaterThan(0);
+  });
 });
