@@ -1,3 +1,4 @@
+import type { User as PrismaUser } from '../generated/prisma/client.ts';
 import { builder } from './builder.ts';
 
 export const User = builder.prismaObject('User', {
@@ -9,12 +10,17 @@ export const User = builder.prismaObject('User', {
   }),
 });
 
+// prismaField, not field: the service already loaded the user with the type's selection, and
+// through a prismaField Pothos knows it; through a plain field it would load the user again
+// (a second query, behind a setTimeout) on every request.
 builder.queryField('me', (t) =>
-  t.field({
+  t.prismaField({
     type: User,
     nullable: true,
     description: 'The caller, or null when the request carries no valid session',
-    resolve: async (_root, _args, ctx) => (await ctx.getSession())?.user ?? null,
+    // The record holds exactly the type's selection (id, email, createdAt); Pothos types a
+    // prismaField's result as the whole model, but reads only the selected fields.
+    resolve: async (_query, _root, _args, ctx) => ((await ctx.getSession())?.user ?? null) as PrismaUser | null,
   }),
 );
 
