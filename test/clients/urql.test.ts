@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { createAuthClient, currentUser, logIn, logOut } from '../../examples/urql.ts';
 import { createCookieFetch } from '../helpers/cookie-fetch.ts';
 import { ChangePassword, Register, RevokeSession, Sessions, ada } from '../helpers/operations.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { recordRequests, startTestServer, type TestServer } from '../helpers/server.ts';
 
 function newClient(server: TestServer): Client {
   return createAuthClient(server.url, createCookieFetch().fetch);
@@ -77,10 +77,7 @@ describe('urql', () => {
 
   it('sends every operation as a JSON POST, which the service’s CSRF rules expect', async () => {
     const server = await startTestServer();
-    const seen: Array<{ method: string; contentType: string | null }> = [];
-    server.server.prependListener('request', (request) => {
-      seen.push({ method: request.method ?? '', contentType: request.headers['content-type'] ?? null });
-    });
+    const seen = recordRequests(server.server);
     const client = newClient(server);
     await currentUser(client);
     await logIn(client, ada.email, ada.password);

@@ -1,7 +1,7 @@
 // The real app behind a real listening socket on 127.0.0.1, for what only a socket shows
 // (headers, bodies, keep-alive) and for clients that speak HTTP themselves (Apollo Client,
 // urql, a browser). Closed when the test ends.
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { onTestFinished } from 'vitest';
 import { createTestApp, type TestApp } from './app.ts';
@@ -30,6 +30,15 @@ export async function startTestServer(env: Record<string, string> = {}) {
   const api = await createTestApp(env);
   const { server, origin } = await serve(api);
   return { ...api, server, origin, url: `${origin}/graphql` };
+}
+
+/** Method and content type of every request that reaches the server from now on. */
+export function recordRequests(server: Server): Array<{ method: string; contentType: string | null }> {
+  const seen: Array<{ method: string; contentType: string | null }> = [];
+  server.prependListener('request', (request: IncomingMessage) => {
+    seen.push({ method: request.method ?? '', contentType: request.headers['content-type'] ?? null });
+  });
+  return seen;
 }
 
 function closeServer(server: Server): Promise<void> {

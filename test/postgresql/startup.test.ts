@@ -71,13 +71,19 @@ describe('start-up on PostgreSQL', () => {
   });
 });
 
+/** An empty database whose migration lock another connection holds, as a migrating process would. */
+async function databaseLockedByAnotherProcess() {
+  const url = await emptyPostgresqlDatabaseUrl();
+  const other = new pg.Client({ connectionString: url });
+  await other.connect();
+  onTestFinished(() => other.end());
+  await other.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+  return { url, other };
+}
+
 describe('PostgreSQL being migrated by another process', () => {
   it('stays not-ready and refuses requests until that migration ends, then takes its turn', async () => {
-    const url = await emptyPostgresqlDatabaseUrl();
-    const other = new pg.Client({ connectionString: url });
-    await other.connect();
-    onTestFinished(() => other.end());
-    await other.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    const { url, other } = await databaseLockedByAnotherProcess();
 
     const service = await start(url);
     // The database answers, but its tables are not there yet: no traffic for this instance.
@@ -91,11 +97,7 @@ describe('PostgreSQL being migrated by another process', () => {
   });
 
   it('stops promptly on SIGTERM while waiting for that migration', async () => {
-    const url = await emptyPostgresqlDatabaseUrl();
-    const other = new pg.Client({ connectionString: url });
-    await other.connect();
-    onTestFinished(() => other.end());
-    await other.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    const { url, other } = await databaseLockedByAnotherProcess();
 
     const service = await start(url);
     await eventually('the service waits for the migration lock', async () => {
