@@ -16,7 +16,7 @@ import { BackgroundTasks } from './background.ts';
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import { createContextFactory, type Context } from './context.ts';
-import { isDatabaseReachable, type DatabaseClient } from './db/client.ts';
+import { isDatabaseReachable, type Database } from './db/client.ts';
 import type { ServerContext } from './http/client-info.ts';
 import { useCrossSiteMutationGuard } from './http/cross-site.ts';
 import { requestLimitPlugins } from './http/graphql-limits.ts';
@@ -34,7 +34,7 @@ import { graphiqlExamples } from './http/graphiql-examples.ts';
 
 export interface AppDeps {
   config: Config;
-  prisma: DatabaseClient;
+  database: Database;
   mailer: Mailer;
   clock: Clock;
   log: Logger;
@@ -52,14 +52,15 @@ export interface App {
   background: BackgroundTasks;
 }
 
-export function createApp({ config, prisma, mailer, clock, log, isDatabaseMigrated = () => true }: AppDeps): App {
+export function createApp({ config, database, mailer, clock, log, isDatabaseMigrated = () => true }: AppDeps): App {
+  const { prisma } = database;
   const background = new BackgroundTasks(log);
   const audit = new AuditLog(log);
   const limits = new RateLimits(prisma, config.rateLimits, (limit, retryAfterSeconds) =>
     log.warn({ audit: true, event: 'rate-limited', outcome: 'refused', limit, retryAfterSeconds }, `audit: rate limit ${limit} hit`),
   );
   const auth = new AuthService({
-    repo: new AuthRepository(prisma),
+    repo: new AuthRepository(prisma, database.sessions),
     passwords: new PasswordHasher(
       config.bcryptCost,
       new HashingQueue({

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { createApp } from './app.ts';
 import { systemClock } from './clock.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
-import { createPrismaClient, poolSettingsOf } from './db/client.ts';
+import { createDatabase, poolSettingsOf } from './db/client.ts';
 import { parseDatabaseUrl } from './db/database-url.ts';
 import { migrationLayout } from './db/layout.ts';
 import { migrateOnStart } from './db/migrate-on-start.ts';
@@ -40,15 +40,15 @@ async function main(): Promise<void> {
   const log = createLogger(config.logLevel);
   const target = parseDatabaseUrl(config.databaseUrl);
 
-  const prisma = createPrismaClient(target, poolSettingsOf(config));
+  const database = createDatabase(target, poolSettingsOf(config));
   const migrations = await migrateOnStart(target, migrationLayout(target.provider, repoRoot), {
-    prisma,
+    prisma: database.prisma,
     connectTimeoutMs: config.databaseConnectTimeoutSeconds * 1000,
     log,
   });
 
   const mailer = createMailer(config, log);
-  const { yoga, auth, background } = createApp({ config, prisma, mailer, clock: systemClock, log, isDatabaseMigrated: migrations.isMigrated });
+  const { yoga, auth, background } = createApp({ config, database, mailer, clock: systemClock, log, isDatabaseMigrated: migrations.isMigrated });
 
   const sweeper = setInterval(() => {
     if (!migrations.isMigrated()) return;
@@ -86,7 +86,7 @@ async function main(): Promise<void> {
     force.unref();
     server.close(async () => {
       await background.drain();
-      await prisma.$disconnect();
+      await database.close();
       mailer.close();
       log.info('stopped');
       process.exitCode = 0;

@@ -1,6 +1,7 @@
 // Every query the domain needs, and the only place that knows Prisma: it returns plain records
 // and turns Prisma's error codes into domain errors.
 import type { DatabaseClient } from '../db/client.ts';
+import type { SessionLookup, SessionWithUser } from '../db/session-lookup.ts';
 import { Prisma } from '../generated/prisma/client.ts';
 import { EmailTakenError, InvalidTokenError } from './errors.ts';
 import type { NewSession, SessionRecord, UserRecord, UserWithPasswordRecord } from './records.ts';
@@ -22,7 +23,10 @@ function isUniqueViolation(error: unknown): boolean {
 }
 
 export class AuthRepository {
-  constructor(private readonly prisma: DatabaseClient) {}
+  constructor(
+    private readonly prisma: DatabaseClient,
+    private readonly sessions: SessionLookup,
+  ) {}
 
   /** The unique index decides concurrent registrations: exactly one insert wins. */
   async createUser(input: { email: string; passwordHash: string; now: Date }): Promise<UserRecord> {
@@ -45,15 +49,12 @@ export class AuthRepository {
     return this.prisma.user.findUnique({ where: { id: userId }, select: { ...userFields, passwordHash: true } });
   }
 
-  /** One indexed lookup per authenticated request: the session and its user together. */
-  async findSessionByTokenHash(tokenHash: string): Promise<{ session: SessionRecord; user: UserRecord } | null> {
-    const row = await this.prisma.session.findUnique({
-      where: { tokenHash },
-      select: { ...sessionFields, user: { select: userFields } },
-    });
-    if (row === null) return null;
-    const { user, ...session } = row;
-    return { session, user };
+  /**
+   * One indexed lookup per authenticated request: the session and its user together, through
+   * a statement prepared once (db/session-lookup.ts says why this one query is not Prisma's).
+   */
+  findSessionByTokenHash(tokenHash: string): Promise<SessionWithUser | null> {
+    return this.sessions.findByTokenHash(tokenHash);
   }
 
   /**

@@ -4,8 +4,9 @@ import { PrismaClient as PostgresqlPrismaClient } from '../generated/prisma-post
 import { PrismaClient as SqlitePrismaClient } from '../generated/prisma/client.ts';
 import type { Config } from '../config.ts';
 import type { DatabaseTarget } from './database-url.ts';
-import { postgresqlAdapterFactory, type PoolSettings } from './postgresql.ts';
-import { sqliteAdapterFactory } from './sqlite.ts';
+import { createServicePool, postgresqlAdapterFactory, type PoolSettings } from './postgresql.ts';
+import { postgresqlSessionLookup, sqliteSessionLookup, type SessionLookup } from './session-lookup.ts';
+import { SQLITE_BUSY_TIMEOUT_MS, sqliteAdapterFactory } from './sqlite.ts';
 
 /**
  * The one client type the rest of the code sees. Prisma 7 compiles a client per provider, and
@@ -26,11 +27,34 @@ export function poolSettingsOf(config: Config): PoolSettings {
   };
 }
 
-/** Connects lazily: creating the client never fails because the database is away. */
-export function createPrismaClient(target: DatabaseTarget, pool: PoolSettings): DatabaseClient {
-  if (target.provider === 'sqlite') return new SqlitePrismaClient({ adapter: sqliteAdapterFactory(target) });
-  const client = new PostgresqlPrismaClient({ adapter: postgresqlAdapterFactory(target.url, pool) });
-  return client as unknown as DatabaseClient;
+/** What the service talks to: Prisma for everything, and the hot path's one prepared lookup. */
+export interface Database {
+  prisma: DatabaseClient;
+  sessions: SessionLookup;
+  /** Ends every connection (Prisma's, and the lookup's where it has its own). */
+  close(): Promise<void>;
+}
+
+/** Connects lazily: creating it never fails because the database is away. */
+export function createDatabase(target: DatabaseTarget, pool: PoolSettings): Database {
+  let prisma: DatabaseClient;
+  let sessions: SessionLookup;
+  if (target.provider === 'sqlite') {
+    prisma = new SqlitePrismaClient({ adapter: sqliteAdapterFactory(target) });
+    sessions = sqliteSessionLookup(target.filePath, SQLITE_BUSY_TIMEOUT_MS);
+  } else {
+    const servicePool = createServicePool(target.url, pool);
+    prisma = new PostgresqlPrismaClient({ adapter: postgresqlAdapterFactory(servicePool) }) as unknown as DatabaseClient;
+    sessions = postgresqlSessionLookup(servicePool);
+  }
+  return {
+    prisma,
+    sessions,
+    async close() {
+      await prisma.$disconnect();
+      await sessions.close();
+    },
+  };
 }
 
 /** True while the database answers a trivial query (GET /ready). */

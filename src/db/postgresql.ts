@@ -37,8 +37,23 @@ function servicePoolConfig(url: string, pool: PoolSettings): pg.PoolConfig {
   };
 }
 
-export function postgresqlAdapterFactory(url: string, pool: PoolSettings): SqlMigrationAwareDriverAdapterFactory {
-  return new PrismaPg(servicePoolConfig(url, pool));
+/**
+ * The service's one pool, shared by Prisma's adapter and the session lookup. Errors of idle
+ * connections (the server restarting) are expected: the pool drops the connection and opens
+ * another on demand; without a listener they would crash the process.
+ */
+export function createServicePool(url: string, pool: PoolSettings): pg.Pool {
+  const servicePool = new pg.Pool(servicePoolConfig(url, pool));
+  servicePool.on('error', () => {});
+  return servicePool;
+}
+
+/**
+ * Prisma on the service's pool. prisma.$disconnect() leaves the pool open (migrations
+ * disconnect Prisma while the lookup may still be in use); Database.close() ends it.
+ */
+export function postgresqlAdapterFactory(servicePool: pg.Pool): SqlMigrationAwareDriverAdapterFactory {
+  return new PrismaPg(servicePool);
 }
 
 /**

@@ -8,7 +8,7 @@ import { sqliteDirectory } from './database-url.ts';
 import { serialisedSqlite } from './serialised-sqlite-adapter.ts';
 
 /** How long a statement waits for another process's write lock before failing. */
-const SQLITE_BUSY_TIMEOUT_MS = 5000;
+export const SQLITE_BUSY_TIMEOUT_MS = 5000;
 
 /**
  * WAL lets reads proceed during a write; synchronous=FULL fsyncs each commit, so a mutation

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { createPrismaClient, poolSettingsOf } from '../../src/db/client.ts';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { createDatabase, poolSettingsOf } from '../../src/db/client.ts';
 import { parseDatabaseUrl } from '../../src/db/database-url.ts';
 import { createApp } from '../../src/app.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
@@ -42,9 +42,10 @@ describe('HTTP surface', () => {
     const config = loadConfig({ DATABASE_URL: await unreachableDatabaseUrl() });
     const logs = captureLogs();
     // The adapter connects lazily, so the failure shows at the first query, not here.
-    const prisma = createPrismaClientOrNull(config);
-    if (prisma === null) return expect.unreachable('client creation should not touch the database');
-    const { yoga } = createApp({ config, prisma, mailer: createLogMailer(logs.log, { redactBody: false }), clock: systemClock, log: logs.log });
+    const database = createDatabaseOrNull(config);
+    if (database === null) return expect.unreachable('client creation should not touch the database');
+    onTestFinished(() => database.close());
+    const { yoga } = createApp({ config, database, mailer: createLogMailer(logs.log, { redactBody: false }), clock: systemClock, log: logs.log });
     const response = await yoga.fetch('http://localhost/ready');
     expect(response.status).toBe(503);
     expect(await response.json()).toEqual({ status: 'unavailable' });
@@ -75,9 +76,9 @@ describe('HTTP surface', () => {
   });
 });
 
-function createPrismaClientOrNull(config: Config) {
+function createDatabaseOrNull(config: Config) {
   try {
-    return createPrismaClient(parseDatabaseUrl(config.databaseUrl), poolSettingsOf(config));
+    return createDatabase(parseDatabaseUrl(config.databaseUrl), poolSettingsOf(config));
   } catch {
     return null;
   }

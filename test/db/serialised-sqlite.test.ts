@@ -1,13 +1,13 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
-import { createPrismaClient, poolSettingsOf } from '../../src/db/client.ts';
+import { createDatabase, poolSettingsOf } from '../../src/db/client.ts';
 import { parseDatabaseUrl } from '../../src/db/database-url.ts';
 import { freshDatabaseUrl } from '../helpers/db.ts';
 
 describe('SQLite access from concurrent requests', () => {
   it("does not roll back another request's write with a failed transaction", async () => {
-    const prisma = createPrismaClient(parseDatabaseUrl(await freshDatabaseUrl()), poolSettingsOf(loadConfig({})));
-    onTestFinished(() => prisma.$disconnect());
+    const { prisma, close } = createDatabase(parseDatabaseUrl(await freshDatabaseUrl()), poolSettingsOf(loadConfig({})));
+    onTestFinished(close);
     let insideTransaction!: () => void;
     const transactionOpen = new Promise<void>((resolve) => (insideTransaction = resolve));
     let finishTransaction!: () => void;

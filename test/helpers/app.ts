@@ -5,7 +5,7 @@ import { print } from 'graphql';
 import { onTestFinished } from 'vitest';
 import { createApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
-import { createPrismaClient, poolSettingsOf } from '../../src/db/client.ts';
+import { createDatabase, poolSettingsOf } from '../../src/db/client.ts';
 import { parseDatabaseUrl } from '../../src/db/database-url.ts';
 import { createLogMailer, createSmtpMailer } from '../../src/mail/mailer.ts';
 import { TestClock } from './clock.ts';
@@ -39,12 +39,13 @@ export async function createTestApp(env: Record<string, string> = {}, options: {
   const config = loadConfig({ DATABASE_URL: env.DATABASE_URL ?? (await freshDatabaseUrl()), BCRYPT_COST: '4', ...limits, ...env });
   const logs = captureLogs();
   const clock = new TestClock();
-  const prisma = createPrismaClient(parseDatabaseUrl(config.databaseUrl), poolSettingsOf(config));
+  const database = createDatabase(parseDatabaseUrl(config.databaseUrl), poolSettingsOf(config));
+  const { prisma } = database;
   const mailer = config.smtpUrl ? createSmtpMailer(config.smtpUrl, config.mailFrom) : createLogMailer(logs.log, { redactBody: config.isProduction });
-  const app = createApp({ config, prisma, mailer, clock, log: logs.log });
+  const app = createApp({ config, database, mailer, clock, log: logs.log });
   onTestFinished(async () => {
     await app.background.drain();
-    await prisma.$disconnect();
+    await database.close();
     mailer.close();
   });
 
@@ -86,7 +87,7 @@ export async function createTestApp(env: Record<string, string> = {}, options: {
   }
 
   const main = agent();
-  return { ...app, config, prisma, clock, logs, agent, gql: main.gql, main };
+  return { ...app, config, database, prisma, clock, logs, agent, gql: main.gql, main };
 }
 
 export function codeOf(result: GqlResult): unknown {
