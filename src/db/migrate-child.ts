@@ -12,11 +12,16 @@ export interface MigrationJob {
   connectTimeoutMs: number;
 }
 
-const entry = fileURLToPath(new URL('./migrate-cli.ts', import.meta.url));
+/**
+ * The child's entry point, next to this module: migrate-cli.ts from the sources (tests, tsx),
+ * dist/migrate-cli.js from the build (npm start), where this module is part of dist/main.js.
+ */
+const entry = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? './migrate-cli.ts' : './migrate-cli.js', import.meta.url));
 
 /** Resolves with the names of the migrations applied; rejects with the child's reason. */
 export function migrateInChildProcess(job: MigrationJob, signal?: AbortSignal): Promise<string[]> {
-  // execArgv carries the TypeScript loader (tsx) the service itself runs with.
+  // execArgv carries the service's own node options: the TypeScript loader (tsx) when it runs
+  // from the sources, the memory settings of npm start when it runs from dist/.
   const child = spawn(process.execPath, [...process.execArgv, entry], { stdio: ['pipe', 'pipe', 'pipe'] });
   const abort = () => child.kill('SIGTERM');
   signal?.addEventListener('abort', abort, { once: true });

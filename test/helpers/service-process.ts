@@ -1,10 +1,33 @@
-// Runs the service as `npm start` does (tsx src/main.ts), in a child process, for what only a
-// real process shows: start-up, migrations, signals.
+// Runs the service as `npm start` does (the build in dist/, through `npm run serve`'s command),
+// in a child process, for what only a real process shows: start-up, migrations, signals.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
+const serveCommand = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: { serve: string } }).scripts.serve;
+
+function newestModification(dir: string): number {
+  return Math.max(
+    0,
+    ...readdirSync(dir, { withFileTypes: true }).map((entry) =>
+      entry.isDirectory() ? newestModification(join(dir, entry.name)) : statSync(join(dir, entry.name)).mtimeMs,
+    ),
+  );
+}
+
+/** `npm test` builds first; a bare `vitest` after an edit would otherwise test the old build. */
+function assertBuildIsCurrent(): void {
+  let built: number;
+  try {
+    built = statSync(join(root, 'dist', 'main.js')).mtimeMs;
+  } catch {
+    throw new Error('dist/main.js is missing: run `npm run build` (npm test does) before these tests');
+  }
+  if (newestModification(join(root, 'src')) > built) throw new Error('dist/ is older than src/: run `npm run build` (npm test does)');
+}
 /** Longer than the service's own 10 s shutdown grace. */
 const KILL_AFTER_MS = 15_000;
 
@@ -20,7 +43,9 @@ export interface RunningService {
 }
 
 export function spawnService(env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  assertBuildIsCurrent();
+  // The command execs node, so the child's pid is the service's own.
+  return spawn('sh', ['-c', serveCommand], {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', BCRYPT_COST: '4', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
