@@ -9,9 +9,13 @@ import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import bcrypt from 'bcrypt';
+import { build } from 'esbuild';
 import { runLoad, type LoadResult } from './load.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
+/** The service runs as npm start runs it: dist/ through the `serve` command (node options and all). */
+const serveCommand = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: { serve: string } }).scripts.serve;
+const WARM_UP_SECONDS = 2;
 const seconds = Number(process.env.BENCH_SECONDS ?? '8');
 const cost = 12;
 const cores = availableParallelism();
@@ -49,12 +53,13 @@ interface Process {
 /** Every child started, so a failed run leaves no server behind. */
 const children = new Set<ChildProcess>();
 
-function startProcess(args: string[], env: Record<string, string>, portOf: (line: Record<string, unknown>) => number | null): Promise<Process> {
-  const child = spawn(process.execPath, args, { cwd: root, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+/** `command` is run by sh and must exec node, so that the child's pid is the server's own. */
+function startProcess(command: string, env: Record<string, string>, portOf: (line: Record<string, unknown>) => number | null): Promise<Process> {
+  const child = spawn('sh', ['-c', command], { cwd: root, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   children.add(child);
   child.once('exit', () => children.delete(child));
   return new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}`)));
+    child.once('exit', (code) => reject(new Error(`${command} exited with ${code}`)));
     const lines = createInterface({ input: child.stdout! });
     lines.on('line', (line) => {
       try {
@@ -101,7 +106,7 @@ async function bcryptPerSecond(concurrency: number, durationSeconds: number): Pr
 async function startService(concurrency: number, dir: string) {
   const spawnedAt = performance.now();
   const service = await startProcess(
-    ['--import', 'tsx', 'src/main.ts'],
+    serveCommand,
     {
       PORT: '0',
       HOST: '127.0.0.1',
@@ -157,13 +162,20 @@ async function main() {
       [alternativeConcurrency]: await bcryptPerSecond(alternativeConcurrency, 4),
     };
 
-    const bare = await startProcess(['--import', 'tsx', 'scripts/bench/bare-yoga.ts'], {}, (line) => (typeof line.port === 'number' ? line.port : null));
+    // Plain JavaScript run by plain node, like the service: the ceiling pays for no TypeScript loader.
+    // (In dist/, so that its packages resolve from node_modules as the service's do.)
+    const bareScript = join(root, 'dist', 'bench-bare-yoga.js');
+    await build({ entryPoints: [join(root, 'scripts/bench/bare-yoga.ts')], outfile: bareScript, bundle: true, packages: 'external', platform: 'node', format: 'esm', logLevel: 'warning' });
+    const bare = await startProcess(`exec node ${bareScript}`, {}, (line) => (typeof line.port === 'number' ? line.port : null));
     const bareUrl = `http://127.0.0.1:${bare.port}/graphql`;
+    // Both servers get the same warm-up (JIT compilation) before they are measured.
+    await runLoad({ url: bareUrl, connections: 32, durationSeconds: WARM_UP_SECONDS, body: ME, cookie: 'session=bench-token' });
     const ceiling32 = await runLoad({ url: bareUrl, connections: 32, durationSeconds: seconds, body: ME, cookie: 'session=bench-token', accept: answeredMe });
     const ceiling128 = await runLoad({ url: bareUrl, connections: 128, durationSeconds: seconds, body: ME, cookie: 'session=bench-token', accept: answeredMe });
     await stop(bare);
 
     const main = await startService(defaultConcurrency, dir);
+    await runLoad({ url: main.url, connections: 32, durationSeconds: WARM_UP_SECONDS, body: ME, cookie: main.cookie });
     const me32 = await runLoad({ url: main.url, connections: 32, durationSeconds: seconds, body: ME, cookie: main.cookie, accept: answeredMe });
     const me128 = await runLoad({ url: main.url, connections: 128, durationSeconds: seconds, body: ME, cookie: main.cookie, accept: answeredMe });
     const defaultRun = await loginScenarios(main.url, main.cookie);
