@@ -1,9 +1,13 @@
 // The hot path's hand-written lookup (src/db/session-lookup.ts) must read the same session and
 // user that Prisma reads from the same rows, on both databases: a renamed column, a date read
 // in the wrong time zone or a stale read after logout would show here.
-import { afterEach, describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { hashToken } from '../../src/auth/tokens.ts';
-import { parseSqliteDateTime } from '../../src/db/session-lookup.ts';
+import { parseSqliteDateTime, sqliteSessionLookup } from '../../src/db/session-lookup.ts';
 import { createTestApp } from '../helpers/app.ts';
 import { Login, Register, ada } from '../helpers/operations.ts';
 
@@ -58,6 +62,39 @@ describe('session lookup by token hash', () => {
     expect(await api.database.sessions.findByTokenHash(tokenHash)).not.toBeNull();
     await api.prisma.session.deleteMany({ where: { tokenHash } });
     expect(await api.database.sessions.findByTokenHash(tokenHash)).toBeNull();
+  });
+});
+
+describe("SQLite lookup's own connection", () => {
+  function scratchFile(): string {
+    const dir = mkdtempSync(join(tmpdir(), 'auth-api-lookup-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    return join(dir, 'auth.db');
+  }
+
+  it('never creates a database file where there is none', async () => {
+    const file = scratchFile();
+    const lookup = sqliteSessionLookup(file, 1000);
+    await expect(lookup.findByTokenHash('a'.repeat(64))).rejects.toThrow();
+    expect(existsSync(file)).toBe(false);
+  });
+
+  it('fails while the tables are missing, then works once they exist, with no restart', async () => {
+    const file = scratchFile();
+    const writer = new Database(file);
+    onTestFinished(() => writer.close());
+    const lookup = sqliteSessionLookup(file, 1000);
+    onTestFinished(() => lookup.close());
+    await expect(lookup.findByTokenHash('a'.repeat(64))).rejects.toThrow(/no such table/);
+    writer.exec(`
+      CREATE TABLE "User" ("id" TEXT PRIMARY KEY, "email" TEXT NOT NULL, "createdAt" DATETIME NOT NULL);
+      CREATE TABLE "Session" ("id" TEXT PRIMARY KEY, "tokenHash" TEXT NOT NULL UNIQUE, "userId" TEXT NOT NULL,
+        "createdAt" DATETIME NOT NULL, "lastSeenAt" DATETIME NOT NULL, "expiresAt" DATETIME NOT NULL, "userAgent" TEXT);
+      INSERT INTO "User" VALUES ('u1', 'ada@example.com', '2026-11-24 07:00:00');
+      INSERT INTO "Session" VALUES ('s1', '${'b'.repeat(64)}', 'u1', '2026-11-24 07:00:00', '2026-11-24 07:00:00', '2026-12-24 07:00:00', NULL);
+    `);
+    expect(await lookup.findByTokenHash('a'.repeat(64))).toBeNull();
+    expect((await lookup.findByTokenHash('b'.repeat(64)))?.user.email).toBe('ada@example.com');
   });
 });
 
