@@ -1,9 +1,18 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { migrationLayout } from '../src/db/layout.ts';
 
 /** Where the data model and its migrations live, from the repository root. */
 export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 export const schemaPath = migrationLayout('sqlite', repoRoot).schemaPath;
+
+/**
+ * How npm start runs the built service (`npm run serve`: node options and all), for the
+ * benchmark and the tests that start it as a process. It execs node, so run through sh the
+ * child's pid is the service's own.
+ */
+export const serveCommand = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { scripts: { serve: string } }).scripts.serve;
 
 /**
  * A PostgreSQL server where tooling and tests may create and drop scratch databases

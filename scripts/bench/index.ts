@@ -10,11 +10,10 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import bcrypt from 'bcrypt';
 import { build } from 'esbuild';
+import { serveCommand } from '../paths.ts';
 import { runLoad, type LoadResult } from './load.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-/** The service runs as npm start runs it: dist/ through the `serve` command (node options and all). */
-const serveCommand = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: { serve: string } }).scripts.serve;
 const WARM_UP_SECONDS = 2;
 const seconds = Number(process.env.BENCH_SECONDS ?? '8');
 const cost = 12;

@@ -6,8 +6,9 @@ import { Prisma } from '../generated/prisma/client.ts';
 import { EmailTakenError, InvalidTokenError } from './errors.ts';
 import type { NewSession, SessionRecord, UserRecord, UserWithPasswordRecord } from './records.ts';
 
-const userFields = { id: true, email: true, createdAt: true } as const;
-const sessionFields = {
+/** What a UserRecord and a SessionRecord hold (test/db/session-lookup.test.ts reads the same). */
+export const userFields = { id: true, email: true, createdAt: true } as const;
+export const sessionFields = {
   id: true,
   userId: true,
   createdAt: true,

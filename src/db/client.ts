@@ -37,22 +37,27 @@ export interface Database {
 
 /** Connects lazily: creating it never fails because the database is away. */
 export function createDatabase(target: DatabaseTarget, pool: PoolSettings): Database {
-  let prisma: DatabaseClient;
-  let sessions: SessionLookup;
   if (target.provider === 'sqlite') {
-    prisma = new SqlitePrismaClient({ adapter: sqliteAdapterFactory(target) });
-    sessions = sqliteSessionLookup(target.filePath, SQLITE_BUSY_TIMEOUT_MS);
-  } else {
-    const servicePool = createServicePool(target.url, pool);
-    prisma = new PostgresqlPrismaClient({ adapter: postgresqlAdapterFactory(servicePool) }) as unknown as DatabaseClient;
-    sessions = postgresqlSessionLookup(servicePool);
+    const prisma = new SqlitePrismaClient({ adapter: sqliteAdapterFactory(target) });
+    const sessions = sqliteSessionLookup(target.filePath, SQLITE_BUSY_TIMEOUT_MS);
+    return {
+      prisma,
+      sessions,
+      async close() {
+        await prisma.$disconnect();
+        await sessions.close();
+      },
+    };
   }
+  // One pool, shared by Prisma and the lookup, and ended here, where it was made.
+  const servicePool = createServicePool(target.url, pool);
+  const prisma = new PostgresqlPrismaClient({ adapter: postgresqlAdapterFactory(servicePool) }) as unknown as DatabaseClient;
   return {
     prisma,
-    sessions,
+    sessions: postgresqlSessionLookup(servicePool),
     async close() {
       await prisma.$disconnect();
-      await sessions.close();
+      await servicePool.end();
     },
   };
 }

@@ -50,7 +50,7 @@ export function createServicePool(url: string, pool: PoolSettings): pg.Pool {
 
 /**
  * Prisma on the service's pool. prisma.$disconnect() leaves the pool open (migrations
- * disconnect Prisma while the lookup may still be in use); Database.close() ends it.
+ * disconnect Prisma while the lookup may still be in use); the Database's close() ends it.
  */
 export function postgresqlAdapterFactory(servicePool: pg.Pool): SqlMigrationAwareDriverAdapterFactory {
   return new PrismaPg(servicePool);

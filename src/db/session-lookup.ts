@@ -20,7 +20,6 @@ export interface SessionWithUser {
 
 export interface SessionLookup {
   findByTokenHash(tokenHash: string): Promise<SessionWithUser | null>;
-  close(): Promise<void>;
 }
 
 /** Column names as Prisma's migrations create them (the model's field names). */
@@ -71,7 +70,7 @@ export function parseSqliteDateTime(value: string | Date): Date {
  * A second connection to the file, read-only (query_only), opened on first use: reads in WAL
  * mode never wait for the service's writes, and see each write once it commits.
  */
-export function sqliteSessionLookup(filePath: string, busyTimeoutMs: number): SessionLookup {
+export function sqliteSessionLookup(filePath: string, busyTimeoutMs: number): SessionLookup & { close(): Promise<void> } {
   let statement: Database.Statement<[string], Row> | null = null;
   let connection: Database.Database | null = null;
   const prepared = () => {
@@ -110,7 +109,7 @@ const utcTimestamps = {
 
 /**
  * On the service's pool (shared with Prisma's adapter, so DATABASE_POOL_SIZE still bounds the
- * connections). A named statement: each connection parses and plans it once.
+ * connections; createDatabase ends it). A named statement: each connection parses and plans it once.
  */
 export function postgresqlSessionLookup(pool: pg.Pool): SessionLookup {
   return {
@@ -123,9 +122,6 @@ export function postgresqlSessionLookup(pool: pg.Pool): SessionLookup {
       });
       const row = result.rows[0];
       return row === undefined ? null : recordsOf(row, (value) => value as Date);
-    },
-    async close() {
-      await pool.end();
     },
   };
 }

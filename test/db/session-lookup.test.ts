@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
+import { sessionFields, userFields } from '../../src/auth/repository.ts';
 import { hashToken } from '../../src/auth/tokens.ts';
 import { parseSqliteDateTime, sqliteSessionLookup } from '../../src/db/session-lookup.ts';
 import { createTestApp } from '../helpers/app.ts';
@@ -34,15 +35,7 @@ describe('session lookup by token hash', () => {
     const { api, tokenHash } = await loggedIn();
     const viaPrisma = await api.prisma.session.findUniqueOrThrow({
       where: { tokenHash },
-      select: {
-        id: true,
-        userId: true,
-        createdAt: true,
-        lastSeenAt: true,
-        expiresAt: true,
-        userAgent: true,
-        user: { select: { id: true, email: true, createdAt: true } },
-      },
+      select: { ...sessionFields, user: { select: userFields } },
     });
     const { user, ...session } = viaPrisma;
 
@@ -82,7 +75,9 @@ describe("SQLite lookup's own connection", () => {
   it('fails while the tables are missing, then works once they exist, with no restart', async () => {
     const file = scratchFile();
     const writer = new Database(file);
-    onTestFinished(() => writer.close());
+    onTestFinished(() => {
+      writer.close();
+    });
     const lookup = sqliteSessionLookup(file, 1000);
     onTestFinished(() => lookup.close());
     await expect(lookup.findByTokenHash('a'.repeat(64))).rejects.toThrow(/no such table/);

@@ -1,13 +1,13 @@
 // Runs the service as `npm start` does (the build in dist/, through `npm run serve`'s command),
 // in a child process, for what only a real process shows: start-up, migrations, signals.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { serveCommand } from '../../scripts/paths.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const serveCommand = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: { serve: string } }).scripts.serve;
 
 function newestModification(dir: string): number {
   return Math.max(
@@ -44,7 +44,6 @@ export interface RunningService {
 
 export function spawnService(env: Record<string, string>): ChildProcess {
   assertBuildIsCurrent();
-  // The command execs node, so the child's pid is the service's own.
   return spawn('sh', ['-c', serveCommand], {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', BCRYPT_COST: '4', ...env },
