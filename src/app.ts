@@ -11,7 +11,7 @@ import { HashingQueue } from './auth/hashing-queue.ts';
 import { PasswordHasher } from './auth/passwords.ts';
 import { RateLimits } from './auth/rate-limit.ts';
 import { AuthRepository } from './auth/repository.ts';
-import { AuthService } from './auth/service.ts';
+import { AuthService, type AuthHooks } from './auth/service.ts';
 import { BackgroundTasks } from './background.ts';
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
@@ -44,6 +44,8 @@ export interface AppDeps {
    * Default: always migrated, as when the caller migrated before creating the app.
    */
   isDatabaseMigrated?: () => boolean;
+  /** Test hooks only (auth/service.ts, AuthHooks). */
+  hooks?: AuthHooks;
 }
 
 export interface App {
@@ -52,7 +54,7 @@ export interface App {
   background: BackgroundTasks;
 }
 
-export function createApp({ config, database, mailer, clock, log, isDatabaseMigrated = () => true }: AppDeps): App {
+export function createApp({ config, database, mailer, clock, log, isDatabaseMigrated = () => true, hooks }: AppDeps): App {
   const { prisma } = database;
   const background = new BackgroundTasks(log);
   const audit = new AuditLog(log);
@@ -82,6 +84,7 @@ export function createApp({ config, database, mailer, clock, log, isDatabaseMigr
       maxPerUser: config.maxSessionsPerUser,
     },
     reset: { ttlSeconds: config.resetTokenTtlSeconds, url: config.passwordResetUrl },
+    hooks,
   });
 
   /** Domain errors keep their contract code; anything else is logged here and masked. */

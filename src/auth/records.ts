@@ -7,8 +7,10 @@ export interface UserRecord {
   createdAt: Date;
 }
 
+/** A user with what proves them: the hash, and the version it was read at (see repository.ts). */
 export interface UserWithPasswordRecord extends UserRecord {
   passwordHash: string;
+  credentialVersion: number;
 }
 
 export interface SessionRecord {
@@ -28,6 +30,8 @@ export interface NewSession {
   expiresAt: Date;
   userAgent: string | null;
   ipAddress: string | null;
+  /** The user's credentialVersion the session is started under. */
+  credentialVersion: number;
 }
 
 /** The request's client, as the edge saw it; used for session metadata and logs. */

@@ -1,5 +1,11 @@
 // Every query the domain needs, and the only place that knows Prisma: it returns plain records
 // and turns Prisma's error codes into domain errors.
+//
+// Writes that belong to one user start by locking that user's row (lockUser): concurrent
+// writes for one user then run one after the other on every database and across instances,
+// so a session cap or "one live reset token" holds under concurrency. Writes made on the
+// strength of a checked password lock only if the user's credentialVersion is still the one
+// read with the hash: a password changed meanwhile turns them into a refusal.
 import type { DatabaseClient } from '../db/client.ts';
 import type { SessionLookup, SessionWithUser } from '../db/session-lookup.ts';
 import { Prisma } from '../generated/prisma/client.ts';
@@ -18,6 +24,22 @@ export const sessionFields = {
 } as const;
 
 type Tx = Prisma.TransactionClient;
+
+const credentialFields = { ...userFields, passwordHash: true, credentialVersion: true } as const;
+
+/**
+ * Takes the user's row lock for the rest of the transaction: a real UPDATE (of nothing), so
+ * PostgreSQL locks the row and SQLite takes its write lock at the transaction's first statement.
+ * With `expectedVersion`, only while the credentials are still those a caller checked. False when
+ * no row matched (the user is gone, or the password changed since it was read).
+ */
+async function lockUser(tx: Tx, userId: string, expectedVersion: number | null = null): Promise<boolean> {
+  const count =
+    expectedVersion === null
+      ? await tx.$executeRaw`UPDATE "User" SET "credentialVersion" = "credentialVersion" WHERE "id" = ${userId}`
+      : await tx.$executeRaw`UPDATE "User" SET "credentialVersion" = "credentialVersion" WHERE "id" = ${userId} AND "credentialVersion" = ${expectedVersion}`;
+  return count === 1;
+}
 
 function isUniqueViolation(error: unknown): boolean {
   return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
@@ -43,11 +65,11 @@ export class AuthRepository {
   }
 
   findUserByEmail(email: string): Promise<UserWithPasswordRecord | null> {
-    return this.prisma.user.findUnique({ where: { email }, select: { ...userFields, passwordHash: true } });
+    return this.prisma.user.findUnique({ where: { email }, select: credentialFields });
   }
 
   findUserWithPassword(userId: string): Promise<UserWithPasswordRecord | null> {
-    return this.prisma.user.findUnique({ where: { id: userId }, select: { ...userFields, passwordHash: true } });
+    return this.prisma.user.findUnique({ where: { id: userId }, select: credentialFields });
   }
 
   /**
@@ -59,11 +81,13 @@ export class AuthRepository {
   }
 
   /**
-   * Starts a session. In the same transaction: ends the session the request carried (no
-   * fixation), and the user's oldest sessions beyond the cap.
+   * Starts a session, unless the user's credentials changed since the password was checked
+   * (null then). In the same transaction: ends the session the request carried (no fixation),
+   * and the user's oldest sessions beyond the cap.
    */
-  async createSession(input: { session: NewSession; endSessionId: string | null; maxPerUser: number }): Promise<SessionRecord> {
+  async createSession(input: { session: NewSession; endSessionId: string | null; maxPerUser: number }): Promise<SessionRecord | null> {
     return this.prisma.$transaction(async (tx) => {
+      if (!(await lockUser(tx, input.session.userId, input.session.credentialVersion))) return null;
       if (input.endSessionId !== null) await tx.session.deleteMany({ where: { id: input.endSessionId } });
       const created = await tx.session.create({ data: input.session, select: sessionFields });
       await this.trimSessions(tx, input.session.userId, input.maxPerUser);
@@ -110,27 +134,34 @@ export class AuthRepository {
   }
 
   /**
-   * A password change: the new hash, every session of the user ended and one new session for
-   * the caller (rotation), every reset token voided; all or nothing.
+   * A password change, only if the credentials are still those the caller checked
+   * (`session.credentialVersion` is the version it read; false otherwise): the new hash and the
+   * next version, every session of the user ended and one new session for the caller
+   * (rotation), every reset token voided; all or nothing.
    */
-  async changePassword(input: { userId: string; passwordHash: string; now: Date; session: NewSession }): Promise<void> {
-    await this.prisma.$transaction(async (tx) => {
-      await tx.user.update({ where: { id: input.userId }, data: { passwordHash: input.passwordHash, passwordChangedAt: input.now } });
-      await tx.session.deleteMany({ where: { userId: input.userId } });
-      await tx.passwordResetToken.deleteMany({ where: { userId: input.userId } });
-      await tx.session.create({ data: input.session, select: { id: true } });
+  async changePassword(input: { passwordHash: string; now: Date; session: NewSession }): Promise<boolean> {
+    const { userId, credentialVersion } = input.session;
+    return this.prisma.$transaction(async (tx) => {
+      if (!(await lockUser(tx, userId, credentialVersion))) return false;
+      const next = credentialVersion + 1;
+      await tx.user.update({ where: { id: userId }, data: { passwordHash: input.passwordHash, passwordChangedAt: input.now, credentialVersion: next } });
+      await tx.session.deleteMany({ where: { userId } });
+      await tx.passwordResetToken.deleteMany({ where: { userId } });
+      await tx.session.create({ data: { ...input.session, credentialVersion: next }, select: { id: true } });
+      return true;
     });
   }
 
   /** A new reset token voids the older ones (API.md): they are deleted with its creation. */
   async replaceResetToken(input: { userId: string; tokenHash: string; now: Date; expiresAt: Date }): Promise<void> {
-    await this.prisma.$transaction([
-      this.prisma.passwordResetToken.deleteMany({ where: { userId: input.userId } }),
-      this.prisma.passwordResetToken.create({
+    await this.prisma.$transaction(async (tx) => {
+      if (!(await lockUser(tx, input.userId))) return; // the account was deleted meanwhile
+      await tx.passwordResetToken.deleteMany({ where: { userId: input.userId } });
+      await tx.passwordResetToken.create({
         data: { userId: input.userId, tokenHash: input.tokenHash, createdAt: input.now, expiresAt: input.expiresAt },
         select: { id: true },
-      }),
-    ]);
+      });
+    });
   }
 
   /** The user a live reset token belongs to, without consuming the token. */
@@ -148,17 +179,17 @@ export class AuthRepository {
    */
   async resetPassword(input: { tokenHash: string; passwordHash: string; now: Date }): Promise<string> {
     return this.prisma.$transaction(async (tx) => {
-      const token = await tx.passwordResetToken.findFirst({
-        where: { tokenHash: input.tokenHash, usedAt: null, expiresAt: { gt: input.now } },
-        select: { id: true, userId: true },
-      });
-      if (token === null) throw new InvalidTokenError();
+      // A write first: SQLite takes its write lock here rather than upgrading from a read.
       const { count } = await tx.passwordResetToken.updateMany({
-        where: { id: token.id, usedAt: null },
+        where: { tokenHash: input.tokenHash, usedAt: null, expiresAt: { gt: input.now } },
         data: { usedAt: input.now },
       });
       if (count !== 1) throw new InvalidTokenError();
-      await tx.user.update({ where: { id: token.userId }, data: { passwordHash: input.passwordHash, passwordChangedAt: input.now } });
+      const token = await tx.passwordResetToken.findUniqueOrThrow({ where: { tokenHash: input.tokenHash }, select: { id: true, userId: true } });
+      await tx.user.update({
+        where: { id: token.userId },
+        data: { passwordHash: input.passwordHash, passwordChangedAt: input.now, credentialVersion: { increment: 1 } },
+      });
       await tx.passwordResetToken.deleteMany({ where: { userId: token.userId, id: { not: token.id } } });
       await tx.session.deleteMany({ where: { userId: token.userId } });
       return token.userId;

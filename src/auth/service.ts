@@ -26,6 +26,16 @@ export interface AuthServiceDeps {
   background: BackgroundTasks;
   sessionPolicy: SessionPolicy;
   reset: { ttlSeconds: number; url: string };
+  hooks?: AuthHooks;
+}
+
+/**
+ * Points where a test can hold an operation, to force an interleaving with another request
+ * deterministically (test/security/credential-races.test.ts). Production passes none.
+ */
+export interface AuthHooks {
+  /** After a password was found right, before anything is written on its strength. */
+  afterPasswordCheck?(operation: 'login' | 'changePassword'): Promise<void>;
 }
 
 /** The session a request carries, once validated. */
@@ -84,8 +94,14 @@ export class AuthService {
       this.deps.audit.record('login', client, { outcome: 'failure', reason, userId: user?.id ?? null });
       throw new InvalidCredentialsError();
     }
+    await this.deps.hooks?.afterPasswordCheck?.('login');
+    const session = await this.startSession(user, client, carried?.session.id ?? null);
+    if (session === null) {
+      // The password was changed or reset while this one was being checked: it is the old one.
+      this.deps.audit.record('login', client, { outcome: 'failure', reason: 'credentials-changed', userId: user.id });
+      throw new InvalidCredentialsError();
+    }
     await this.deps.limits.loginSucceeded(email);
-    const session = await this.startSession(user.id, client, carried?.session.id ?? null);
     this.deps.audit.record('login', client, { outcome: 'success', userId: user.id });
     return { user: { id: user.id, email: user.email, createdAt: user.createdAt }, session };
   }
@@ -188,10 +204,15 @@ export class AuthService {
       this.deps.audit.record('password-changed', client, { outcome: 'failure', reason: 'wrong-password', userId: current.user.id });
       throw new InvalidCredentialsError();
     }
+    await this.deps.hooks?.afterPasswordCheck?.('changePassword');
     const passwordHash = await this.deps.passwords.hash(newPassword);
     const now = this.deps.clock.now();
-    const { token, session } = issueSession(user.id, client, now, this.deps.sessionPolicy);
-    await this.deps.repo.changePassword({ userId: user.id, passwordHash, now, session });
+    const { token, session } = issueSession(user, client, now, this.deps.sessionPolicy);
+    if (!(await this.deps.repo.changePassword({ passwordHash, now, session }))) {
+      // Changed or reset meanwhile: the current password this request proved is no longer it.
+      this.deps.audit.record('password-changed', client, { outcome: 'failure', reason: 'credentials-changed', userId: user.id });
+      throw new InvalidCredentialsError();
+    }
     this.deps.audit.record('password-changed', client, { outcome: 'success', userId: user.id });
     this.notifyPasswordChanged(user, 'changed', now);
     return { token, expiresAt: session.expiresAt };
@@ -246,10 +267,15 @@ export class AuthService {
     this.deps.background.run('password-changed-mail', () => this.deps.mailer.send(passwordChangedMessage({ to: user.email, how, at })));
   }
 
-  private async startSession(userId: string, client: ClientInfo, endSessionId: string | null): Promise<IssuedSession> {
-    const { token, session } = issueSession(userId, client, this.deps.clock.now(), this.deps.sessionPolicy);
-    await this.deps.repo.createSession({ session, endSessionId, maxPerUser: this.deps.sessionPolicy.maxPerUser });
-    return { token, expiresAt: session.expiresAt };
+  /** Null when the user's credentials changed since `user` was read. */
+  private async startSession(
+    user: { id: string; credentialVersion: number },
+    client: ClientInfo,
+    endSessionId: string | null,
+  ): Promise<IssuedSession | null> {
+    const { token, session } = issueSession(user, client, this.deps.clock.now(), this.deps.sessionPolicy);
+    const created = await this.deps.repo.createSession({ session, endSessionId, maxPerUser: this.deps.sessionPolicy.maxPerUser });
+    return created === null ? null : { token, expiresAt: session.expiresAt };
   }
 
   /** Deletes sessions, tokens and counters that can never matter again; run periodically by main.ts. */

@@ -11,11 +11,15 @@ export interface SessionPolicy {
   maxPerUser: number;
 }
 
-/** A new session's secret token (for the cookie) and the row that stores only its hash. */
-export function issueSession(userId: string, client: ClientInfo, now: Date, policy: SessionPolicy) {
+/**
+ * A new session's secret token (for the cookie) and the row that stores only its hash, for the
+ * user's credentials as they were read when the password was checked.
+ */
+export function issueSession(user: { id: string; credentialVersion: number }, client: ClientInfo, now: Date, policy: SessionPolicy) {
   const token = generateToken();
   const session: NewSession = {
-    userId,
+    userId: user.id,
+    credentialVersion: user.credentialVersion,
     tokenHash: hashToken(token),
     createdAt: now,
     lastSeenAt: now,

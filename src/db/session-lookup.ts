@@ -48,11 +48,12 @@ function recordsOf(row: Row, toDate: (value: string | Date) => Date): SessionWit
   };
 }
 
+/** A session started under credentials that have changed since is as good as none. */
 const SELECT_SESSION_WITH_USER = `
   SELECT s."id", s."userId", s."createdAt", s."lastSeenAt", s."expiresAt", s."userAgent",
          u."email", u."createdAt" AS "userCreatedAt"
   FROM "Session" s JOIN "User" u ON u."id" = s."userId"
-  WHERE s."tokenHash" = `;
+  WHERE s."credentialVersion" = u."credentialVersion" AND s."tokenHash" = `;
 
 /**
  * Prisma stores SQLite DateTimes as ISO-8601 text with an offset ("…T07:33:22.919+00:00"); a

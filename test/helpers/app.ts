@@ -4,6 +4,7 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
 import { onTestFinished } from 'vitest';
 import { createApp } from '../../src/app.ts';
+import type { AuthHooks } from '../../src/auth/service.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createDatabase, poolSettingsOf } from '../../src/db/client.ts';
 import { parseDatabaseUrl } from '../../src/db/database-url.ts';
@@ -34,7 +35,7 @@ export const roomyIpLimits = {
   RATE_LIMIT_CHANGE_PASSWORD_PER_IP: '10000/60',
 };
 
-export async function createTestApp(env: Record<string, string> = {}, options: { defaultLimits?: boolean } = {}) {
+export async function createTestApp(env: Record<string, string> = {}, options: { defaultLimits?: boolean; hooks?: AuthHooks } = {}) {
   const limits = options.defaultLimits ? {} : roomyIpLimits;
   const config = loadConfig({ DATABASE_URL: env.DATABASE_URL ?? (await freshDatabaseUrl()), BCRYPT_COST: '4', ...limits, ...env });
   const logs = captureLogs();
@@ -42,7 +43,7 @@ export async function createTestApp(env: Record<string, string> = {}, options: {
   const database = createDatabase(parseDatabaseUrl(config.databaseUrl), poolSettingsOf(config));
   const { prisma } = database;
   const mailer = config.smtpUrl ? createSmtpMailer(config.smtpUrl, config.mailFrom) : createLogMailer(logs.log, { redactBody: config.isProduction });
-  const app = createApp({ config, database, mailer, clock, log: logs.log });
+  const app = createApp({ config, database, mailer, clock, log: logs.log, hooks: options.hooks });
   onTestFinished(async () => {
     await app.background.drain();
     await database.close();
