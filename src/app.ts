@@ -11,6 +11,7 @@ import { HashingQueue } from './auth/hashing-queue.ts';
 import { PasswordHasher } from './auth/passwords.ts';
 import { RateLimits } from './auth/rate-limit.ts';
 import { AuthRepository } from './auth/repository.ts';
+import { MAX_TRUSTED_DEVICES_PER_USER } from './auth/trusted-devices.ts';
 import { AuthService, type AuthHooks } from './auth/service.ts';
 import { BackgroundTasks } from './background.ts';
 import type { Clock } from './clock.ts';
@@ -58,8 +59,8 @@ export function createApp({ config, database, mailer, clock, log, isDatabaseMigr
   const { prisma } = database;
   const background = new BackgroundTasks(log);
   const audit = new AuditLog(log);
-  const limits = new RateLimits(prisma, config.rateLimits, (limit, retryAfterSeconds) =>
-    log.warn({ audit: true, event: 'rate-limited', outcome: 'refused', limit, retryAfterSeconds }, `audit: rate limit ${limit} hit`),
+  const limits = new RateLimits(prisma, config.rateLimits, (limit, retryAfterSeconds, client) =>
+    audit.record('rate-limited', client, { outcome: 'refused', limit, retryAfterSeconds }),
   );
   const auth = new AuthService({
     repo: new AuthRepository(prisma, database.sessions),
@@ -83,6 +84,7 @@ export function createApp({ config, database, mailer, clock, log, isDatabaseMigr
       touchIntervalMs: config.sessionTouchIntervalSeconds * 1000,
       maxPerUser: config.maxSessionsPerUser,
     },
+    devicePolicy: { maxAgeMs: config.deviceCookieMaxAgeSeconds * 1000, maxPerUser: MAX_TRUSTED_DEVICES_PER_USER },
     reset: { ttlSeconds: config.resetTokenTtlSeconds, url: config.passwordResetUrl },
     hooks,
   });
@@ -98,7 +100,7 @@ export function createApp({ config, database, mailer, clock, log, isDatabaseMigr
 
   const yoga = createYoga<ServerContext, Context>({
     schema,
-    context: createContextFactory({ auth, prisma, isDatabaseMigrated, secureCookies: config.isProduction, trustProxy: config.trustProxy }),
+    context: createContextFactory({ auth, prisma, isDatabaseMigrated, production: config.isProduction, trustProxy: config.trustProxy }),
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/health',
     landingPage: false,

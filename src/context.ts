@@ -25,7 +25,8 @@ export interface ContextDeps {
   auth: AuthService;
   prisma: DatabaseClient;
   isDatabaseMigrated: () => boolean;
-  secureCookies: boolean;
+  /** NODE_ENV=production: Secure cookies with __Host- names. */
+  production: boolean;
   trustProxy: number;
 }
 
@@ -33,7 +34,7 @@ export function createContextFactory(deps: ContextDeps) {
   return async (initial: YogaInitialContext & ServerContext): Promise<Context> => {
     // Fail the request now, as INTERNAL_SERVER_ERROR, rather than run it on missing tables.
     if (!deps.isDatabaseMigrated()) throw new DatabaseNotReadyError();
-    const cookies = new SessionCookies(initial.request, deps.secureCookies);
+    const cookies = new SessionCookies(initial.request, deps.production);
     const token = await cookies.readSessionToken();
     let session: Promise<AuthenticatedSession | null> | null = null;
     const getSession = () => (session ??= deps.auth.authenticate(token));

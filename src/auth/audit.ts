@@ -23,6 +23,8 @@ export interface AuditFields {
   limit?: string;
   retryAfterSeconds?: number;
   count?: number;
+  /** The attempt presented a live device cookie of the account (counted for that device). */
+  trustedDevice?: boolean;
 }
 
 export class AuditLog {

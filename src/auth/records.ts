@@ -39,3 +39,11 @@ export interface ClientInfo {
   ipAddress: string | null;
   userAgent: string | null;
 }
+
+/** A browser the user logged in from (auth/trusted-devices.ts). */
+export interface NewTrustedDevice {
+  userId: string;
+  tokenHash: string;
+  createdAt: Date;
+  expiresAt: Date;
+}

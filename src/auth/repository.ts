@@ -10,7 +10,7 @@ import type { DatabaseClient } from '../db/client.ts';
 import type { SessionLookup, SessionWithUser } from '../db/session-lookup.ts';
 import { Prisma } from '../generated/prisma/client.ts';
 import { EmailTakenError, InvalidTokenError } from './errors.ts';
-import type { NewSession, SessionRecord, UserRecord, UserWithPasswordRecord } from './records.ts';
+import type { NewSession, NewTrustedDevice, SessionRecord, UserRecord, UserWithPasswordRecord } from './records.ts';
 
 /** What a UserRecord and a SessionRecord hold (test/db/session-lookup.test.ts reads the same). */
 export const userFields = { id: true, email: true, createdAt: true } as const;
@@ -26,6 +26,18 @@ export const sessionFields = {
 type Tx = Prisma.TransactionClient;
 
 const credentialFields = { ...userFields, passwordHash: true, credentialVersion: true } as const;
+
+/** The user's rows of one kind, ordered alike: sessions and trusted devices. */
+interface PerUserRows {
+  findMany(args: { where: { userId: string }; orderBy: Array<Record<string, 'desc'>>; skip: number; select: { id: true } }): Promise<Array<{ id: string }>>;
+  deleteMany(args: { where: { id: { in: string[] } } }): Promise<unknown>;
+}
+
+/** Deletes the user's oldest rows beyond `keep`. */
+async function trimNewest(rows: PerUserRows, userId: string, keep: number): Promise<void> {
+  const surplus = await rows.findMany({ where: { userId }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], skip: keep, select: { id: true } });
+  if (surplus.length > 0) await rows.deleteMany({ where: { id: { in: surplus.map((row) => row.id) } } });
+}
 
 /**
  * Takes the user's row lock for the rest of the transaction: a real UPDATE (of nothing), so
@@ -80,29 +92,35 @@ export class AuthRepository {
     return this.sessions.findByTokenHash(tokenHash);
   }
 
-  /**
-   * Starts a session, unless the user's credentials changed since the password was checked
-   * (null then). In the same transaction: ends the session the request carried (no fixation),
-   * and the user's oldest sessions beyond the cap.
-   */
-  async createSession(input: { session: NewSession; endSessionId: string | null; maxPerUser: number }): Promise<SessionRecord | null> {
-    return this.prisma.$transaction(async (tx) => {
-      if (!(await lockUser(tx, input.session.userId, input.session.credentialVersion))) return null;
-      if (input.endSessionId !== null) await tx.session.deleteMany({ where: { id: input.endSessionId } });
-      const created = await tx.session.create({ data: input.session, select: sessionFields });
-      await this.trimSessions(tx, input.session.userId, input.maxPerUser);
-      return created;
-    });
+  /** A live device cookie's row; which user it vouches for is the caller's to compare. */
+  findTrustedDevice(tokenHash: string, now: Date): Promise<{ id: string; userId: string } | null> {
+    return this.prisma.trustedDevice.findFirst({ where: { tokenHash, expiresAt: { gt: now } }, select: { id: true, userId: true } });
   }
 
-  private async trimSessions(tx: Tx, userId: string, keep: number): Promise<void> {
-    const surplus = await tx.session.findMany({
-      where: { userId },
-      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-      skip: keep,
-      select: { id: true },
+  /**
+   * Starts a session and remembers the browser (a new device cookie, replacing the one it
+   * carried), unless the user's credentials changed since the password was checked (null then).
+   * In the same transaction: ends the session the request carried (no fixation), and the user's
+   * oldest sessions and devices beyond their caps.
+   */
+  async createSession(input: {
+    session: NewSession;
+    endSessionId: string | null;
+    maxPerUser: number;
+    device: { row: NewTrustedDevice; replacesId: string | null; maxPerUser: number };
+  }): Promise<SessionRecord | null> {
+    const { userId } = input.session;
+    return this.prisma.$transaction(async (tx) => {
+      if (!(await lockUser(tx, userId, input.session.credentialVersion))) return null;
+      if (input.endSessionId !== null) await tx.session.deleteMany({ where: { id: input.endSessionId } });
+      const created = await tx.session.create({ data: input.session, select: sessionFields });
+      await trimNewest(tx.session, userId, input.maxPerUser);
+      const { device } = input;
+      if (device.replacesId !== null) await tx.trustedDevice.deleteMany({ where: { id: device.replacesId, userId } });
+      await tx.trustedDevice.create({ data: device.row, select: { id: true } });
+      await trimNewest(tx.trustedDevice, userId, device.maxPerUser);
+      return created;
     });
-    if (surplus.length > 0) await tx.session.deleteMany({ where: { id: { in: surplus.map((s) => s.id) } } });
   }
 
   async touchSession(id: string, lastSeenAt: Date): Promise<void> {
@@ -197,15 +215,16 @@ export class AuthRepository {
   }
 
   /** Housekeeping: rows that can never be valid again. */
-  async deleteExpired(now: Date, idleCutoff: Date): Promise<{ sessions: number; resetTokens: number; rateLimits: number }> {
+  async deleteExpired(now: Date, idleCutoff: Date): Promise<{ sessions: number; resetTokens: number; trustedDevices: number; rateLimits: number }> {
     const sessions = await this.prisma.session.deleteMany({
       where: { OR: [{ expiresAt: { lte: now } }, { lastSeenAt: { lte: idleCutoff } }] },
     });
     const resetTokens = await this.prisma.passwordResetToken.deleteMany({
       where: { OR: [{ expiresAt: { lte: now } }, { usedAt: { not: null } }] },
     });
+    const trustedDevices = await this.prisma.trustedDevice.deleteMany({ where: { expiresAt: { lte: now } } });
     // The rate limiter reads the wall clock, so its rows are judged by it too.
     const rateLimits = await this.prisma.rateLimit.deleteMany({ where: { expire: { lte: new Date() } } });
-    return { sessions: sessions.count, resetTokens: resetTokens.count, rateLimits: rateLimits.count };
+    return { sessions: sessions.count, resetTokens: resetTokens.count, trustedDevices: trustedDevices.count, rateLimits: rateLimits.count };
   }
 }

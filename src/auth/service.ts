@@ -10,11 +10,12 @@ import { normaliseEmail } from './email.ts';
 import { InvalidCredentialsError, InvalidInputError, InvalidTokenError } from './errors.ts';
 import { HashingOverloadedError } from './hashing-queue.ts';
 import { assertPasswordCandidate, assertPasswordPolicy, type PasswordHasher } from './passwords.ts';
-import type { RateLimits } from './rate-limit.ts';
-import type { ClientInfo, SessionRecord, UserRecord } from './records.ts';
+import type { LoginSubject, RateLimits } from './rate-limit.ts';
+import type { ClientInfo, SessionRecord, UserRecord, UserWithPasswordRecord } from './records.ts';
 import type { AuthRepository } from './repository.ts';
 import { idleCutoff, isSessionLive, issueSession, needsTouch, type SessionPolicy } from './sessions.ts';
 import { generateToken, hashToken, isWellFormedToken } from './tokens.ts';
+import { deviceTokenHash, issueTrustedDevice, type TrustedDevicePolicy } from './trusted-devices.ts';
 
 export interface AuthServiceDeps {
   repo: AuthRepository;
@@ -25,6 +26,7 @@ export interface AuthServiceDeps {
   audit: AuditLog;
   background: BackgroundTasks;
   sessionPolicy: SessionPolicy;
+  devicePolicy: TrustedDevicePolicy;
   reset: { ttlSeconds: number; url: string };
   hooks?: AuthHooks;
 }
@@ -44,10 +46,17 @@ export interface AuthenticatedSession {
   user: UserRecord;
 }
 
-/** A session just started: the token goes into the cookie and nowhere else. */
+/** A session (or device cookie) just started: the token goes into the cookie and nowhere else. */
 export interface IssuedSession {
   token: string;
   expiresAt: Date;
+}
+
+/** What a successful login hands the edge: the user, and the two cookies to set. */
+export interface LoggedIn {
+  user: UserRecord;
+  session: IssuedSession;
+  device: IssuedSession;
 }
 
 const MAX_ID_LENGTH = 64;
@@ -65,7 +74,7 @@ export class AuthService {
     const email = normaliseEmail(input.email);
     const password = assertPasswordPolicy(input.password, 'password', email);
     this.assertHashingCapacity(client);
-    await this.deps.limits.consume('registerPerIp', ipKey(client));
+    await this.deps.limits.consume('registerPerIp', ipKey(client), client);
     const passwordHash = await this.deps.passwords.hash(password);
     const user = await this.deps.repo.createUser({ email, passwordHash, now: this.deps.clock.now() });
     this.deps.audit.record('register', client, { outcome: 'success', userId: user.id });
@@ -75,35 +84,55 @@ export class AuthService {
   /**
    * Always one bcrypt compare, against the user's hash or a dummy one, and one error for an
    * unknown email and a wrong password (API.md). A session the request carried is ended.
+   * `deviceToken` is the request's device cookie: when it is a live one of this account, the
+   * attempt is counted for that browser, not against the account (trusted-devices.ts).
    */
   async login(
     input: { email: string; password: string },
     client: ClientInfo,
     carried: AuthenticatedSession | null,
-  ): Promise<{ user: UserRecord; session: IssuedSession }> {
+    deviceToken: string | null,
+  ): Promise<LoggedIn> {
     const email = normaliseEmail(input.email);
     const password = assertPasswordCandidate(input.password, 'password');
     // Shed under overload before anything is counted: a flood must not push accounts into back-off.
     this.assertHashingCapacity(client);
-    await this.deps.limits.consume('loginPerIp', ipKey(client));
-    await this.deps.limits.consumeLoginAttempt(email);
+    await this.deps.limits.consume('loginPerIp', ipKey(client), client);
     const user = await this.deps.repo.findUserByEmail(email);
-    const matches = await this.verifyOrRefund(email, password, user?.passwordHash ?? null);
+    const { subject, deviceId } = await this.attemptSubject(email, user, deviceToken);
+    await this.deps.limits.consumePasswordAttempt(subject, client);
+    const matches = await this.verifyOrRefund(subject, password, user?.passwordHash ?? null);
     if (user === null || !matches) {
       const reason = user === null ? 'unknown-email' : 'wrong-password';
-      this.deps.audit.record('login', client, { outcome: 'failure', reason, userId: user?.id ?? null });
+      this.deps.audit.record('login', client, { outcome: 'failure', reason, userId: user?.id ?? null, trustedDevice: deviceId !== null });
       throw new InvalidCredentialsError();
     }
     await this.deps.hooks?.afterPasswordCheck?.('login');
-    const session = await this.startSession(user, client, carried?.session.id ?? null);
-    if (session === null) {
+    const started = await this.startSession(user, client, carried?.session.id ?? null, deviceId);
+    if (started === null) {
       // The password was changed or reset while this one was being checked: it is the old one.
       this.deps.audit.record('login', client, { outcome: 'failure', reason: 'credentials-changed', userId: user.id });
       throw new InvalidCredentialsError();
     }
-    await this.deps.limits.loginSucceeded(email);
-    this.deps.audit.record('login', client, { outcome: 'success', userId: user.id });
-    return { user: { id: user.id, email: user.email, createdAt: user.createdAt }, session };
+    await this.deps.limits.passwordSucceeded(subject);
+    this.deps.audit.record('login', client, { outcome: 'success', userId: user.id, trustedDevice: deviceId !== null });
+    return { user: { id: user.id, email: user.email, createdAt: user.createdAt }, ...started };
+  }
+
+  /**
+   * Whose attempt a password check is: the device's, when the request carries a live device
+   * cookie of this very account; otherwise the account's. The device lookup runs whether or not
+   * the account exists, so it tells nothing about the email.
+   */
+  private async attemptSubject(
+    email: string,
+    user: { id: string } | null,
+    deviceToken: string | null,
+  ): Promise<{ subject: LoginSubject; deviceId: string | null }> {
+    const tokenHash = deviceTokenHash(deviceToken);
+    const device = tokenHash === null ? null : await this.deps.repo.findTrustedDevice(tokenHash, this.deps.clock.now());
+    if (device !== null && user !== null && device.userId === user.id) return { subject: { deviceId: device.id }, deviceId: device.id };
+    return { subject: { email }, deviceId: null };
   }
 
   #shedSinceLastRecord = 0;
@@ -135,11 +164,11 @@ export class AuthService {
     }
   }
 
-  private async verifyOrRefund(email: string, password: string, passwordHash: string | null): Promise<boolean> {
+  private async verifyOrRefund(subject: LoginSubject, password: string, passwordHash: string | null): Promise<boolean> {
     try {
       return await this.deps.passwords.verify(password, passwordHash);
     } catch (error) {
-      if (error instanceof HashingOverloadedError) await this.deps.limits.refundLoginAttempt(email);
+      if (error instanceof HashingOverloadedError) await this.deps.limits.refundPasswordAttempt(subject);
       throw error;
     }
   }
@@ -188,23 +217,31 @@ export class AuthService {
     return count;
   }
 
-  /** Ends every other session and rotates the caller's: the returned session replaces the cookie. */
+  /**
+   * Ends every other session and rotates the caller's: the returned session replaces the cookie.
+   * A wrong current password is a guess like a wrong login's: it counts against the same
+   * back-off (the account's, or the device's when the request carries its device cookie).
+   */
   async changePassword(
     current: AuthenticatedSession,
     input: { currentPassword: string; newPassword: string },
     client: ClientInfo,
+    deviceToken: string | null,
   ): Promise<IssuedSession> {
     const currentPassword = assertPasswordCandidate(input.currentPassword, 'currentPassword');
     const newPassword = assertPasswordPolicy(input.newPassword, 'newPassword', current.user.email);
     this.assertHashingCapacity(client);
-    await this.deps.limits.consume('changePasswordPerIp', ipKey(client));
-    await this.deps.limits.consume('changePasswordPerAccount', current.user.id);
+    await this.deps.limits.consume('changePasswordPerIp', ipKey(client), client);
+    await this.deps.limits.consume('changePasswordPerAccount', current.user.id, client);
     const user = await this.deps.repo.findUserWithPassword(current.user.id);
-    if (user === null || !(await this.deps.passwords.verify(currentPassword, user.passwordHash))) {
+    const { subject } = await this.attemptSubject(current.user.email, user, deviceToken);
+    await this.deps.limits.consumePasswordAttempt(subject, client);
+    if (user === null || !(await this.verifyOrRefund(subject, currentPassword, user.passwordHash))) {
       this.deps.audit.record('password-changed', client, { outcome: 'failure', reason: 'wrong-password', userId: current.user.id });
       throw new InvalidCredentialsError();
     }
     await this.deps.hooks?.afterPasswordCheck?.('changePassword');
+    await this.deps.limits.passwordSucceeded(subject);
     const passwordHash = await this.deps.passwords.hash(newPassword);
     const now = this.deps.clock.now();
     const { token, session } = issueSession(user, client, now, this.deps.sessionPolicy);
@@ -225,8 +262,8 @@ export class AuthService {
    */
   async requestPasswordReset(input: { email: string }, client: ClientInfo): Promise<void> {
     const email = normaliseEmail(input.email);
-    await this.deps.limits.consume('resetRequestPerIp', ipKey(client));
-    await this.deps.limits.consume('resetRequestPerEmail', email);
+    await this.deps.limits.consume('resetRequestPerIp', ipKey(client), client);
+    await this.deps.limits.consume('resetRequestPerEmail', email, client);
     const user = await this.deps.repo.findUserByEmail(email);
     this.deps.audit.record('password-reset-requested', client, { outcome: user === null ? 'unknown-email' : 'mailed', userId: user?.id ?? null });
     if (user !== null) this.deps.background.run('password-reset-mail', () => this.issueResetToken(user));
@@ -245,7 +282,7 @@ export class AuthService {
   /** Sets the password, consumes the token and ends every session of the user. */
   async resetPassword(input: { token: string; newPassword: string }, client: ClientInfo): Promise<void> {
     if (input.token.length === 0 || input.token.length > MAX_TOKEN_LENGTH) throw new InvalidInputError('token', 'Token is not valid.');
-    await this.deps.limits.consume('resetPerIp', ipKey(client));
+    await this.deps.limits.consume('resetPerIp', ipKey(client), client);
     const tokenHash = hashToken(input.token);
     // Checked before hashing, so a bad token costs no bcrypt; consumed atomically below.
     const owner = isWellFormedToken(input.token) ? await this.deps.repo.findResetTokenOwner(tokenHash, this.deps.clock.now()) : null;
@@ -255,10 +292,12 @@ export class AuthService {
     }
     const newPassword = assertPasswordPolicy(input.newPassword, 'newPassword', owner.email);
     this.assertHashingCapacity(client);
-    await this.deps.limits.consume('resetPerAccount', owner.id);
+    await this.deps.limits.consume('resetPerAccount', owner.id, client);
     const passwordHash = await this.deps.passwords.hash(newPassword);
     const now = this.deps.clock.now();
     const userId = await this.deps.repo.resetPassword({ tokenHash, passwordHash, now });
+    // Whoever drove the account into back-off, its owner has just proven the mailbox.
+    await this.deps.limits.passwordSucceeded({ email: owner.email });
     this.deps.audit.record('password-reset', client, { outcome: 'success', userId });
     this.notifyPasswordChanged(owner, 'reset', now);
   }
@@ -267,19 +306,31 @@ export class AuthService {
     this.deps.background.run('password-changed-mail', () => this.deps.mailer.send(passwordChangedMessage({ to: user.email, how, at })));
   }
 
-  /** Null when the user's credentials changed since `user` was read. */
+  /**
+   * A session and a fresh device cookie (replacing `deviceId`, the one the request carried); null
+   * when the user's credentials changed since `user` was read.
+   */
   private async startSession(
-    user: { id: string; credentialVersion: number },
+    user: UserWithPasswordRecord,
     client: ClientInfo,
     endSessionId: string | null,
-  ): Promise<IssuedSession | null> {
-    const { token, session } = issueSession(user, client, this.deps.clock.now(), this.deps.sessionPolicy);
-    const created = await this.deps.repo.createSession({ session, endSessionId, maxPerUser: this.deps.sessionPolicy.maxPerUser });
-    return created === null ? null : { token, expiresAt: session.expiresAt };
+    deviceId: string | null,
+  ): Promise<{ session: IssuedSession; device: IssuedSession } | null> {
+    const now = this.deps.clock.now();
+    const { token, session } = issueSession(user, client, now, this.deps.sessionPolicy);
+    const device = issueTrustedDevice(user.id, now, this.deps.devicePolicy);
+    const created = await this.deps.repo.createSession({
+      session,
+      endSessionId,
+      maxPerUser: this.deps.sessionPolicy.maxPerUser,
+      device: { row: device.device, replacesId: deviceId, maxPerUser: this.deps.devicePolicy.maxPerUser },
+    });
+    if (created === null) return null;
+    return { session: { token, expiresAt: session.expiresAt }, device: { token: device.token, expiresAt: device.device.expiresAt } };
   }
 
   /** Deletes sessions, tokens and counters that can never matter again; run periodically by main.ts. */
-  sweepExpired(): Promise<{ sessions: number; resetTokens: number; rateLimits: number }> {
+  sweepExpired(): Promise<{ sessions: number; resetTokens: number; trustedDevices: number; rateLimits: number }> {
     const now = this.deps.clock.now();
     return this.deps.repo.deleteExpired(now, idleCutoff(now, this.deps.sessionPolicy));
   }

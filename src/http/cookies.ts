@@ -1,45 +1,62 @@
-// The session cookie, its attributes written in one place (API.md, "Sessions and cookies").
-// Reading and writing go through the request's cookieStore from @whatwg-node/server-plugin-cookies,
-// which turns what is set here into Set-Cookie headers on the response.
+// The service's cookies, their names and attributes written in one place (API.md, "Sessions and
+// cookies"; SECURITY.md, "Device cookies"). Reading and writing go through the request's
+// cookieStore from @whatwg-node/server-plugin-cookies, which turns what is set here into
+// Set-Cookie headers on the response.
 import type {} from '@whatwg-node/server-plugin-cookies';
 
-export const SESSION_COOKIE = 'session';
+/**
+ * In production the names carry the `__Host-` prefix: browsers accept such a cookie only with
+ * Secure, Path=/ and no Domain, so neither a sibling subdomain nor plain http can plant or
+ * overwrite it. Over http in development browsers would drop it, so the plain name is used there.
+ */
+export function cookieNames(production: boolean): { session: string; device: string } {
+  const prefix = production ? '__Host-' : '';
+  return { session: `${prefix}session`, device: `${prefix}device` };
+}
 
 export class SessionCookies {
+  readonly #names: { session: string; device: string };
+
   constructor(
     private readonly request: Request,
-    private readonly secure: boolean,
-  ) {}
+    /** NODE_ENV=production: Secure and the __Host- names. */
+    private readonly production: boolean,
+  ) {
+    this.#names = cookieNames(production);
+  }
 
-  async readSessionToken(): Promise<string | null> {
-    const cookie = await this.request.cookieStore?.get(SESSION_COOKIE);
+  readSessionToken(): Promise<string | null> {
+    return this.read(this.#names.session);
+  }
+
+  /** The device cookie's token: proves only that this browser logged in to an account before. */
+  readDeviceToken(): Promise<string | null> {
+    return this.read(this.#names.device);
+  }
+
+  setSession(token: string, expiresAt: Date): Promise<void> {
+    return this.write(this.#names.session, token, expiresAt.getTime(), 'lax');
+  }
+
+  clearSession(): Promise<void> {
+    return this.write(this.#names.session, '', 0, 'lax');
+  }
+
+  /**
+   * SameSite=Strict: only login and changePassword read it, both POSTs from the service's own
+   * site; no cross-site navigation ever needs it.
+   */
+  setDevice(token: string, expiresAt: Date): Promise<void> {
+    return this.write(this.#names.device, token, expiresAt.getTime(), 'strict');
+  }
+
+  private async read(name: string): Promise<string | null> {
+    const cookie = await this.request.cookieStore?.get(name);
     return cookie?.value ? cookie.value : null;
   }
 
-  async setSession(token: string, expiresAt: Date): Promise<void> {
-    await this.store().set({
-      name: SESSION_COOKIE,
-      value: token,
-      path: '/',
-      httpOnly: true,
-      sameSite: 'lax',
-      secure: this.secure,
-      expires: expiresAt.getTime(),
-      domain: null,
-    });
-  }
-
-  async clearSession(): Promise<void> {
-    await this.store().set({
-      name: SESSION_COOKIE,
-      value: '',
-      path: '/',
-      httpOnly: true,
-      sameSite: 'lax',
-      secure: this.secure,
-      expires: 0,
-      domain: null,
-    });
+  private async write(name: string, value: string, expires: number, sameSite: 'lax' | 'strict'): Promise<void> {
+    await this.store().set({ name, value, path: '/', httpOnly: true, sameSite, secure: this.production, expires, domain: null });
   }
 
   private store() {

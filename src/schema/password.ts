@@ -5,7 +5,7 @@ builder.mutationField('changePassword', (t) =>
     description: "Ends the caller's other sessions and rotates this one (a new cookie)",
     args: { currentPassword: t.arg.string({ required: true }), newPassword: t.arg.string({ required: true }) },
     resolve: async (_root, args, ctx) => {
-      const session = await ctx.auth.changePassword(await ctx.requireSession(), args, ctx.clientInfo);
+      const session = await ctx.auth.changePassword(await ctx.requireSession(), args, ctx.clientInfo, await ctx.cookies.readDeviceToken());
       await ctx.cookies.setSession(session.token, session.expiresAt);
       return true;
     },

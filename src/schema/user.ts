@@ -39,8 +39,9 @@ builder.mutationField('login', (t) =>
     description: 'Starts a new session and sets the session cookie',
     args: { email: t.arg.string({ required: true }), password: t.arg.string({ required: true }) },
     resolve: async (_root, args, ctx) => {
-      const { user, session } = await ctx.auth.login(args, ctx.clientInfo, await ctx.getSession());
+      const { user, session, device } = await ctx.auth.login(args, ctx.clientInfo, await ctx.getSession(), await ctx.cookies.readDeviceToken());
       await ctx.cookies.setSession(session.token, session.expiresAt);
+      await ctx.cookies.setDevice(device.token, device.expiresAt);
       return user;
     },
   }),

@@ -4,13 +4,13 @@ import { codeOf, createTestApp } from '../helpers/app.ts';
 import { Login, Me, Register, ada, bob } from '../helpers/operations.ts';
 
 describe('login', () => {
-  it('sets one HttpOnly, SameSite=Lax, Path=/ session cookie, not Secure outside production', async () => {
+  it('sets one HttpOnly, SameSite=Lax, Path=/ session cookie, not Secure outside production, beside the device cookie', async () => {
     const api = await createTestApp();
     await api.gql(Register, ada);
     const result = await api.gql(Login, ada);
     expect(result.data?.login).toMatchObject({ email: ada.email });
     const cookies = result.headers.getSetCookie();
-    expect(cookies).toHaveLength(1);
+    expect(cookies.map((cookie) => cookie.slice(0, cookie.indexOf('=')))).toEqual(['session', 'device']);
     const attributes = cookies[0]!.split(';').map((part) => part.trim());
     expect(attributes[0]).toMatch(/^session=[A-Za-z0-9_-]{43}$/);
     expect(attributes).toEqual(expect.arrayContaining(['Path=/', 'HttpOnly', 'SameSite=Lax']));
@@ -19,11 +19,21 @@ describe('login', () => {
     expect(expires.getTime()).toBe(Math.floor((api.clock.now().getTime() + 30 * 86400_000) / 1000) * 1000);
   });
 
-  it('marks the cookie Secure when NODE_ENV=production', async () => {
-    const api = await createTestApp({ NODE_ENV: 'production', BCRYPT_COST: '10' });
+  it('names the cookies __Host-session and __Host-device, Secure, when NODE_ENV=production, and reads them back', async () => {
+    const api = await createTestApp({ NODE_ENV: 'production', BCRYPT_COST: '10', PASSWORD_RESET_URL: 'https://auth.example.com/reset-password' });
     await api.gql(Register, ada);
-    const cookie = (await api.gql(Login, ada)).headers.getSetCookie()[0]!;
-    expect(cookie.split(';').map((p) => p.trim())).toContain('Secure');
+    const cookies = (await api.gql(Login, ada)).headers.getSetCookie();
+    expect(cookies.map((cookie) => cookie.slice(0, cookie.indexOf('=')))).toEqual(['__Host-session', '__Host-device']);
+    for (const cookie of cookies) {
+      const attributes = cookie.split(';').map((p) => p.trim());
+      expect(attributes).toEqual(expect.arrayContaining(['Secure', 'Path=/', 'HttpOnly']));
+      expect(attributes.some((a) => /^Domain=/i.test(a))).toBe(false);
+    }
+    expect((await api.gql(Me)).data?.me?.email).toBe(ada.email);
+    // The same token under the plain name, as a sibling subdomain or plain http could plant it, is not read.
+    const planted = api.agent();
+    planted.cookie = api.main.cookie; // an empty jar stores it as `session`
+    expect((await planted.gql(Me)).data?.me).toBeNull();
   });
 
   it('keeps only the SHA-256 of the token in the database', async () => {

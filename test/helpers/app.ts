@@ -50,36 +50,52 @@ export async function createTestApp(env: Record<string, string> = {}, options: {
     mailer.close();
   });
 
-  /** A client with its own cookie jar (and, with TRUST_PROXY=1, its own address). */
+  /**
+   * A client with its own cookie jar (and, with TRUST_PROXY=1, its own address). `cookie` is
+   * the session cookie's value and `deviceCookie` the device cookie's, whatever their names.
+   */
   function agent(userAgent = 'vitest-agent', ip: string | null = null) {
-    let cookie: string | null = null;
+    const jar = new Map<string, string>();
+    const nameOf = (kind: 'session' | 'device') => [...jar.keys()].find((name) => name.replace(/^__Host-/, '') === kind) ?? kind;
+    const setOrDelete = (name: string, value: string | null) => (value === null ? jar.delete(name) : jar.set(name, value));
     return {
       get cookie() {
-        return cookie;
+        return jar.get(nameOf('session')) ?? null;
       },
       set cookie(value: string | null) {
-        cookie = value;
+        setOrDelete(nameOf('session'), value);
       },
+      get deviceCookie() {
+        return jar.get(nameOf('device')) ?? null;
+      },
+      set deviceCookie(value: string | null) {
+        setOrDelete(nameOf('device'), value);
+      },
+      /** The Set-Cookie headers of the last response. */
+      lastSetCookies: [] as string[],
       async gql<T = Record<string, unknown>, V = Record<string, unknown>>(
         document: TypedDocumentNode<T, V> | string,
         variables?: V,
       ): Promise<GqlResult<T>> {
         const query = typeof document === 'string' ? document : print(document);
+        const cookieHeader = [...jar].map(([name, value]) => `${name}=${encodeURIComponent(value)}`).join('; ');
         const response = await app.yoga.fetch('http://localhost/graphql', {
           method: 'POST',
           headers: {
             'content-type': 'application/json',
             'user-agent': userAgent,
             ...(ip === null ? {} : { 'x-forwarded-for': ip }),
-            ...(cookie === null ? {} : { cookie: `session=${cookie}` }),
+            ...(cookieHeader === '' ? {} : { cookie: cookieHeader }),
           },
           body: JSON.stringify({ query, variables: variables ?? {} }),
         });
-        for (const header of response.headers.getSetCookie()) {
+        this.lastSetCookies = response.headers.getSetCookie();
+        for (const header of this.lastSetCookies) {
           const [pair] = header.split(';');
+          const name = pair!.slice(0, pair!.indexOf('='));
           const value = pair!.slice(pair!.indexOf('=') + 1);
           const expired = /Expires=Thu, 01 Jan 1970/i.test(header);
-          if (pair!.startsWith('session=')) cookie = expired || value === '' ? null : decodeURIComponent(value);
+          setOrDelete(name, expired || value === '' ? null : decodeURIComponent(value));
         }
         const body = (await response.json()) as { data?: T | null; errors?: GqlResult['errors'] };
         return { status: response.status, headers: response.headers, data: body.data, errors: body.errors };
