@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { codeOf, createTestApp } from '../helpers/app.ts';
 import { Login, Me, Register, ada, bob } from '../helpers/operations.ts';
+import { productionEnv } from '../helpers/production.ts';
 
 describe('login', () => {
   it('sets one HttpOnly, SameSite=Lax, Path=/ session cookie, not Secure outside production', async () => {
@@ -20,7 +21,7 @@ describe('login', () => {
   });
 
   it('marks the cookie Secure when NODE_ENV=production', async () => {
-    const api = await createTestApp({ NODE_ENV: 'production', BCRYPT_COST: '10' });
+    const api = await createTestApp(productionEnv);
     await api.gql(Register, ada);
     const cookie = (await api.gql(Login, ada)).headers.getSetCookie()[0]!;
     expect(cookie.split(';').map((p) => p.trim())).toContain('Secure');
