@@ -27,6 +27,7 @@ import { useOneCredentialField } from './http/one-credential-field.ts';
 import { useRefusalStatus } from './http/refusal-status.ts';
 import { useSecurityHeaders } from './http/security-headers.ts';
 import { useStrictRequests } from './http/strict-request.ts';
+import { createErrorLogging } from './http/yoga-logging.ts';
 import type { Logger } from './logger.ts';
 import type { Mailer } from './mail/mailer.ts';
 import { schema } from './schema/index.ts';
@@ -89,8 +90,14 @@ export function createApp({ config, database, mailer, clock, log, isDatabaseMigr
     hooks,
   });
 
-  /** Domain errors keep their contract code; anything else is logged here and masked. */
+  const errorLogging = createErrorLogging(log);
+
+  /**
+   * Domain errors keep their contract code and are not errors of the service, so they are not
+   * logged as such; anything else is logged here, once, and masked.
+   */
   function maskError(error: unknown, message: string): Error {
+    errorLogging.markHandled(error);
     const cause = rootCause(error);
     if (cause instanceof AuthError) return toGraphQLError(cause, error);
     if (cause instanceof GraphQLError) return cause;
@@ -116,12 +123,7 @@ export function createApp({ config, database, mailer, clock, log, isDatabaseMigr
       if (origin === null || !config.corsOrigins.includes(origin)) return false;
       return { origin: [origin], credentials: true, methods: ['GET', 'POST'], allowedHeaders: ['content-type'], maxAge: 600 };
     },
-    logging: {
-      debug: (...args) => log.debug({ args }, 'yoga'),
-      info: (...args) => log.info({ args }, 'yoga'),
-      warn: (...args) => log.warn({ args }, 'yoga'),
-      error: (...args) => log.error({ args }, 'yoga'),
-    },
+    logging: errorLogging.yogaLogger,
     plugins: [
       useSecurityHeaders({ production: config.isProduction }),
       useStrictRequests({ maxBodyBytes: config.requestLimits.maxBodyBytes }),

@@ -4,6 +4,7 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import type { RateLimitPolicy, WindowLimit } from './auth/rate-limit.ts';
+import { productionProblems } from './production-settings.ts';
 
 export interface Config {
   /** HTTP port; 0 picks a free one. Default 4000. */
@@ -18,11 +19,11 @@ export interface Config {
   readonly databaseConnectTimeoutSeconds: number;
   /** PostgreSQL: seconds after which the server cancels a statement. Default 10. */
   readonly databaseStatementTimeoutSeconds: number;
-  /** `smtp://host:port`; null writes mail to the log instead. Default null. */
+  /** `smtp://host:port` or `smtps://`; null writes mail to the log instead. Default null. In production: smtps:, or smtp: with `?requireTLS=true`. */
   readonly smtpUrl: string | null;
   /** Sender address of every mail. Default no-reply@localhost. */
   readonly mailFrom: string;
-  /** Base of the link mailed for a reset; `?token=…` is appended. */
+  /** Base of the link mailed for a reset; `?token=…` is appended. Default http://localhost:4000/reset-password; https: required in production. */
   readonly passwordResetUrl: string;
   /** NODE_ENV=production: Secure cookies, mail links redacted from the log. */
   readonly isProduction: boolean;
@@ -79,6 +80,9 @@ export class ConfigError extends Error {
     this.name = 'ConfigError';
   }
 }
+
+/** The service's own page on a developer's machine; production must name its https page. */
+const DEFAULT_PASSWORD_RESET_URL = 'http://localhost:4000/reset-password';
 
 const integer = (min: number, max: number, fallback: number) =>
   z
@@ -158,7 +162,7 @@ const envSchema = z
     DATABASE_STATEMENT_TIMEOUT_SECONDS: integer(1, 3600, 10),
     SMTP_URL: url(['smtp:', 'smtps:']).optional(),
     MAIL_FROM: emailAddress,
-    PASSWORD_RESET_URL: url(['http:', 'https:']).default('http://localhost:4000/reset-password'),
+    PASSWORD_RESET_URL: url(['http:', 'https:']).default(DEFAULT_PASSWORD_RESET_URL),
     NODE_ENV: z.string().optional(),
     SESSION_MAX_AGE_SECONDS: integer(60, 10 * 365 * 86400, 2592000),
     SESSION_IDLE_TIMEOUT_SECONDS: integer(60, 10 * 365 * 86400, 604800),
@@ -203,11 +207,12 @@ const envSchema = z
 
 /** Rules between variables; checked on the raw values so they are reported with all others. */
 function crossFieldProblems(env: Record<string, string>): string[] {
-  const cost = Number(env.BCRYPT_COST ?? '12');
-  if (env.NODE_ENV === 'production' && Number.isInteger(cost) && cost < 10) {
-    return ['BCRYPT_COST: must be at least 10 when NODE_ENV=production'];
-  }
-  return [];
+  return productionProblems({
+    isProduction: env.NODE_ENV === 'production',
+    bcryptCost: env.BCRYPT_COST,
+    passwordResetUrl: env.PASSWORD_RESET_URL ?? DEFAULT_PASSWORD_RESET_URL,
+    smtpUrl: env.SMTP_URL,
+  });
 }
 
 function splitList(value: string): string[] {

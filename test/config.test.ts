@@ -4,7 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.ts';
+import { httpsLinkProblems } from '../src/production-settings.ts';
 import { exitOf, spawnService } from './helpers/service-process.ts';
+
+/** What production needs beyond the defaults. */
+const productionBase = { NODE_ENV: 'production', PASSWORD_RESET_URL: 'https://app.example.com/reset' };
 
 describe('loadConfig', () => {
   it('has the defaults of the contract', () => {
@@ -50,8 +54,8 @@ describe('loadConfig', () => {
   });
 
   it('turns introspection and GraphiQL off in production unless asked for', () => {
-    expect(loadConfig({ NODE_ENV: 'production' })).toMatchObject({ introspection: false, graphiql: false });
-    expect(loadConfig({ NODE_ENV: 'production', GRAPHQL_INTROSPECTION: 'true', GRAPHIQL: '1' })).toMatchObject({ introspection: true, graphiql: true });
+    expect(loadConfig(productionBase)).toMatchObject({ introspection: false, graphiql: false });
+    expect(loadConfig({ ...productionBase, GRAPHQL_INTROSPECTION: 'true', GRAPHIQL: '1' })).toMatchObject({ introspection: true, graphiql: true });
     expect(() => loadConfig({ GRAPHIQL: 'yes' })).toThrow(/GRAPHIQL: must be true or false/);
     expect(() => loadConfig({ RATE_LIMIT_LOGIN_PER_IP: '100 per minute' })).toThrow(/RATE_LIMIT_LOGIN_PER_IP: must be attempts\/seconds/);
   });
@@ -64,7 +68,7 @@ describe('loadConfig', () => {
       DATABASE_POOL_SIZE: '20',
       DATABASE_CONNECT_TIMEOUT_SECONDS: '2',
       DATABASE_STATEMENT_TIMEOUT_SECONDS: '30',
-      SMTP_URL: 'smtp://mail:2525',
+      SMTP_URL: 'smtp://mail:2525?requireTLS=true',
       MAIL_FROM: 'auth@example.com',
       PASSWORD_RESET_URL: 'https://app.example.com/reset',
       NODE_ENV: 'production',
@@ -82,7 +86,8 @@ describe('loadConfig', () => {
       databasePoolSize: 20,
       databaseConnectTimeoutSeconds: 2,
       databaseStatementTimeoutSeconds: 30,
-      smtpUrl: 'smtp://mail:2525',
+      smtpUrl: 'smtp://mail:2525?requireTLS=true',
+      passwordResetUrl: 'https://app.example.com/reset',
       isProduction: true,
       sessionMaxAgeSeconds: 3600,
       sessionIdleTimeoutSeconds: 600,
@@ -131,6 +136,42 @@ describe('loadConfig', () => {
   it('refuses a bcrypt cost below 10 in production', () => {
     expect(() => loadConfig({ NODE_ENV: 'production', BCRYPT_COST: '9' })).toThrow(/BCRYPT_COST: must be at least 10/);
     expect(loadConfig({ BCRYPT_COST: '9' }).bcryptCost).toBe(9);
+  });
+
+  it('refuses an http: PASSWORD_RESET_URL in production, the default and loopback included', () => {
+    for (const url of [undefined, 'http://localhost:4000/reset-password', 'http://127.0.0.1/reset', 'http://[::1]/reset', 'http://app.example.com/reset']) {
+      expect(() => loadConfig({ ...productionBase, PASSWORD_RESET_URL: url })).toThrow(
+        /PASSWORD_RESET_URL: must be an https: URL when NODE_ENV=production/,
+      );
+    }
+    expect(loadConfig({ ...productionBase, PASSWORD_RESET_URL: 'https://app.example.com/reset' }).passwordResetUrl).toBe('https://app.example.com/reset');
+    expect(loadConfig({ PASSWORD_RESET_URL: 'http://localhost:5173/reset' }).passwordResetUrl).toBe('http://localhost:5173/reset');
+  });
+
+  it('has one https rule for every mailed link, ready for the next variable', () => {
+    expect(httpsLinkProblems('EMAIL_VERIFICATION_URL', 'http://app.example.com/verify', true)).toEqual([
+      expect.stringMatching(/^EMAIL_VERIFICATION_URL: must be an https: URL when NODE_ENV=production/),
+    ]);
+    expect(httpsLinkProblems('EMAIL_VERIFICATION_URL', 'https://app.example.com/verify', true)).toEqual([]);
+    expect(httpsLinkProblems('EMAIL_VERIFICATION_URL', 'http://app.example.com/verify', false)).toEqual([]);
+  });
+
+  it('refuses a plain smtp: SMTP_URL in production unless it requires STARTTLS', () => {
+    for (const url of ['smtp://mail:587', 'smtp://mail:587?requireTLS=false', 'smtp://mail:587?requiretls=true', 'smtp://mail:587?requireTLS=true&requireTLS=false', 'smtps://mail:465?tls.rejectUnauthorized=false', 'smtp://mail:587?requireTLS=true&tls.rejectUnauthorized=false']) {
+      expect(() => loadConfig({ ...productionBase, SMTP_URL: url }), url).toThrow(/SMTP_URL: /);
+    }
+    for (const url of ['smtps://mail:465', 'smtp://user:pass@mail:587?requireTLS=true']) {
+      expect(loadConfig({ ...productionBase, SMTP_URL: url }).smtpUrl, url).toBe(url);
+    }
+    expect(loadConfig({ SMTP_URL: 'smtp://127.0.0.1:2525' }).smtpUrl).toBe('smtp://127.0.0.1:2525');
+  });
+
+  it('names every weak production setting in one error, without echoing SMTP credentials', () => {
+    const attempt = () =>
+      loadConfig({ NODE_ENV: 'production', BCRYPT_COST: '9', PASSWORD_RESET_URL: 'http://app.example.com/reset', SMTP_URL: 'smtp://user:hunter2@mail' });
+    expect(attempt).toThrow(ConfigError);
+    expect(attempt).not.toThrow(/hunter2/);
+    expect(attempt).toThrow(/BCRYPT_COST:[^]*PASSWORD_RESET_URL:[^]*SMTP_URL:|BCRYPT_COST:[^]*SMTP_URL:[^]*PASSWORD_RESET_URL:/);
   });
 
   it('refuses a PostgreSQL URL without a host, without echoing it', () => {

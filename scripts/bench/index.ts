@@ -112,6 +112,8 @@ async function startService(concurrency: number, dir: string) {
       // As deployed: GraphiQL and introspection off, Secure cookies (sent here over plain HTTP
       // by autocannon, which does not check).
       NODE_ENV: 'production',
+      // Production refuses an http: reset link; no mail is opened during the bench.
+      PASSWORD_RESET_URL: 'https://auth.example.com/reset-password',
       DATABASE_URL: `file:${join(dir, `auth-${concurrency}.db`)}`,
       BCRYPT_COST: String(cost),
       BCRYPT_CONCURRENCY: String(concurrency),

@@ -36,7 +36,13 @@ export interface NewSession {
 
 /** The request's client, as the edge saw it; used for session metadata and logs. */
 export interface ClientInfo {
+  /** The full address in canonical form, for sessions and audit lines; null when unknown. */
   ipAddress: string | null;
+  /**
+   * What per-IP limits count on, derived from the address by the edge: one key for every host
+   * of an IPv6 /64 (one site), one shared key for unknown addresses. Never null.
+   */
+  rateLimitKey: string;
   userAgent: string | null;
 }
 

@@ -62,9 +62,9 @@ export interface LoggedIn {
 const MAX_ID_LENGTH = 64;
 const MAX_TOKEN_LENGTH = 128;
 
-/** Requests whose address is unknown (no socket, e.g. in-process calls) share one bucket. */
+/** The edge derives the key (an IPv6 /64, a shared one for unknown addresses); see ClientInfo. */
 function ipKey(client: ClientInfo): string {
-  return client.ipAddress ?? 'unknown';
+  return client.rateLimitKey;
 }
 
 export class AuthService {

@@ -1,10 +1,10 @@
 // SQLite through better-sqlite3: the service's one connection and the lock that lets one
 // process migrate a file at a time.
-import { mkdirSync } from 'node:fs';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import Database from 'better-sqlite3';
 import { sqliteDirectory } from './database-url.ts';
+import { createOwnerOnlyDirectory, createOwnerOnlyFile } from './owner-only-files.ts';
 import { serialisedSqlite } from './serialised-sqlite-adapter.ts';
 
 /** How long a statement waits for another process's write lock before failing. */
@@ -22,8 +22,22 @@ const SQLITE_PRAGMAS = `
   PRAGMA busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS};
 `;
 
-export function sqliteAdapterFactory(target: { url: string }): SqlMigrationAwareDriverAdapterFactory {
-  return serialisedSqlite(new PrismaBetterSqlite3({ url: target.url, timeout: SQLITE_BUSY_TIMEOUT_MS }), SQLITE_PRAGMAS);
+export function sqliteAdapterFactory(target: { url: string; filePath: string }): SqlMigrationAwareDriverAdapterFactory {
+  const driver = new PrismaBetterSqlite3({ url: target.url, timeout: SQLITE_BUSY_TIMEOUT_MS });
+  return serialisedSqlite(creatingOwnerOnly(driver, target.filePath), SQLITE_PRAGMAS);
+}
+
+/** Every connection, the service's and the migrator's, finds the file owner-only or creates it so. */
+function creatingOwnerOnly(inner: SqlMigrationAwareDriverAdapterFactory, filePath: string): SqlMigrationAwareDriverAdapterFactory {
+  return {
+    provider: inner.provider,
+    adapterName: inner.adapterName,
+    async connect() {
+      createOwnerOnlyFile(filePath);
+      return inner.connect();
+    },
+    connectToShadowDb: () => inner.connectToShadowDb(),
+  };
 }
 
 const LOCK_WAIT_MS = 120_000;
@@ -34,8 +48,10 @@ const LOCK_WAIT_MS = 120_000;
  * it if the holder dies, so a crash mid-migration cannot leave a stale lock behind.
  */
 export async function withMigrationLock<T>(target: { filePath: string }, work: () => Promise<T>): Promise<T> {
-  mkdirSync(sqliteDirectory(target), { recursive: true });
-  const lock = new Database(`${target.filePath}.migrate-lock`, { timeout: LOCK_WAIT_MS });
+  createOwnerOnlyDirectory(sqliteDirectory(target));
+  const lockPath = `${target.filePath}.migrate-lock`;
+  createOwnerOnlyFile(lockPath);
+  const lock = new Database(lockPath, { timeout: LOCK_WAIT_MS });
   try {
     lock.exec('BEGIN EXCLUSIVE');
     try {

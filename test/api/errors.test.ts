@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { createTestApp } from '../helpers/app.ts';
 import { Login, Register, ada } from '../helpers/operations.ts';
+import { productionEnv } from '../helpers/production.ts';
 
 describe('unexpected errors', () => {
-  it.each<Record<string, string>>([{}, { NODE_ENV: 'production', BCRYPT_COST: '10' }])(
+  it.each<Record<string, string>>([{}, productionEnv])(
     'reach the client as a generic INTERNAL_SERVER_ERROR, with the detail in the server log only (%j)',
     async (env) => {
       const api = await createTestApp(env);

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { codeOf, createTestApp } from '../helpers/app.ts';
 import { Login, Me, Register, ada, bob } from '../helpers/operations.ts';
+import { productionEnv } from '../helpers/production.ts';
 
 describe('login', () => {
   it('sets one HttpOnly, SameSite=Lax, Path=/ session cookie, not Secure outside production, beside the device cookie', async () => {
@@ -20,7 +21,7 @@ describe('login', () => {
   });
 
   it('names the cookies __Host-session and __Host-device, Secure, when NODE_ENV=production, and reads them back', async () => {
-    const api = await createTestApp({ NODE_ENV: 'production', BCRYPT_COST: '10', PASSWORD_RESET_URL: 'https://auth.example.com/reset-password' });
+    const api = await createTestApp(productionEnv);
     await api.gql(Register, ada);
     const cookies = (await api.gql(Login, ada)).headers.getSetCookie();
     expect(cookies.map((cookie) => cookie.slice(0, cookie.indexOf('=')))).toEqual(['__Host-session', '__Host-device']);

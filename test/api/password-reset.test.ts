@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { codeOf, createTestApp } from '../helpers/app.ts';
 import { Login, Me, Register, RequestPasswordReset, ResetPassword, ada, bob } from '../helpers/operations.ts';
 import { resetTokenFrom, startSmtpServer } from '../helpers/smtp.ts';
+import { productionEnv } from '../helpers/production.ts';
 
 const newPassword = 'a fresh start phrase';
 
@@ -72,7 +73,7 @@ describe('requestPasswordReset', () => {
   });
 
   it('in production without SMTP_URL, keeps the token out of the log', async () => {
-    const api = await createTestApp({ NODE_ENV: 'production', BCRYPT_COST: '10' });
+    const api = await createTestApp(productionEnv);
     await api.gql(Register, ada);
     await api.gql(RequestPasswordReset, { email: ada.email });
     await api.background.drain();

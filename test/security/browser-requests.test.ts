@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { createTestApp } from '../helpers/app.ts';
 import { listen } from '../helpers/server.ts';
+import { productionEnv } from '../helpers/production.ts';
 
 const registerMutation = 'mutation { register(email: "victim@example.com", password: "a passphrase here") { id } }';
 
@@ -138,7 +139,7 @@ describe('security headers', () => {
   });
 
   it('add Strict-Transport-Security in production', async () => {
-    const { url } = await served({ NODE_ENV: 'production', BCRYPT_COST: '10' });
+    const { url } = await served(productionEnv);
     const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ me { id } }"}' });
     expect(response.headers.get('strict-transport-security')).toMatch(/max-age=\d+/);
   });

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createTestApp } from '../helpers/app.ts';
 import { Register, ada } from '../helpers/operations.ts';
 import { listen } from '../helpers/server.ts';
+import { productionEnv } from '../helpers/production.ts';
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -130,7 +131,7 @@ describe('document limits', () => {
 
 describe('production defaults', () => {
   it('turn off introspection, field suggestions and GraphiQL', async () => {
-    const api = await createTestApp({ NODE_ENV: 'production', BCRYPT_COST: '10' });
+    const api = await createTestApp(productionEnv);
     const introspection = await post(api, { query: '{ __schema { types { name } } }' });
     expect(introspection.status).toBe(400);
     expect((await errorsOf(introspection))[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
@@ -143,7 +144,7 @@ describe('production defaults', () => {
   });
 
   it('can be turned back on by configuration', async () => {
-    const api = await createTestApp({ NODE_ENV: 'production', BCRYPT_COST: '10', GRAPHQL_INTROSPECTION: 'true', GRAPHIQL: 'true' });
+    const api = await createTestApp({ ...productionEnv, GRAPHQL_INTROSPECTION: 'true', GRAPHIQL: 'true' });
     expect((await post(api, { query: '{ __schema { queryType { name } } }' })).status).toBe(200);
     expect((await errorsOf(await post(api, { query: '{ mee { id } }' })))[0]?.message).toMatch(/Did you mean "me"/);
   });

@@ -100,6 +100,25 @@ describe('login, per client IP', () => {
     expect((await api.agent('owner', '203.0.113.9').gql(Login, ada)).errors).toBeUndefined();
   });
 
+  it('counts every address of one IPv6 /64 as one client', async () => {
+    const api = await withAccount({ RATE_LIMIT_LOGIN_PER_IP: '2/600' });
+    const spray = (ip: string, i: number) => api.agent('sprayer', ip).gql(Login, { email: `victim${i}@example.com`, password: 'Summer2026!' });
+    expect(codeOf(await spray('2001:db8:1:2::1', 0))).toBe('INVALID_CREDENTIALS');
+    expect(codeOf(await spray('2001:db8:1:2:ffff:1:2:3', 1))).toBe('INVALID_CREDENTIALS');
+    expect(codeOf(await spray('[2001:DB8:1:2::abcd]:443', 2))).toBe('RATE_LIMITED');
+    expect(codeOf(await spray('2001:db8:1:3::1', 3))).toBe('INVALID_CREDENTIALS');
+  });
+
+  it('counts an IPv4 address as one client however X-Forwarded-For spells it', async () => {
+    const api = await withAccount({ RATE_LIMIT_LOGIN_PER_IP: '2/600' });
+    const spray = (ip: string, i: number) => api.agent('sprayer', ip).gql(Login, { email: `victim${i}@example.com`, password: 'Summer2026!' });
+    expect(codeOf(await spray('198.51.100.7', 0))).toBe('INVALID_CREDENTIALS');
+    expect(codeOf(await spray('::ffff:198.51.100.7', 1))).toBe('INVALID_CREDENTIALS');
+    expect(codeOf(await spray('198.51.100.7:5678', 2))).toBe('RATE_LIMITED');
+    expect(codeOf(await spray('::FFFF:c633:6407', 3))).toBe('RATE_LIMITED');
+    expect(codeOf(await spray('198.51.100.8', 4))).toBe('INVALID_CREDENTIALS');
+  });
+
   it('uses the socket address, not X-Forwarded-For, unless TRUST_PROXY says so', async () => {
     const api = await createTestApp({ RATE_LIMIT_LOGIN_PER_IP: '2/600' }, { defaultLimits: true });
     const results = [];

@@ -1,0 +1,82 @@
+// What reaches the error log: an operator pages on level-error lines, so they must mean "the
+// service is broken", once per failure. A client's wrong password or a rate limit is no such
+// thing; those are answered with their contract code and recorded by the audit log.
+import { describe, expect, it } from 'vitest';
+import { createApp } from '../../src/app.ts';
+import { loadConfig } from '../../src/config.ts';
+import { createDatabase, poolSettingsOf } from '../../src/db/client.ts';
+import { parseDatabaseUrl } from '../../src/db/database-url.ts';
+import { createLogMailer } from '../../src/mail/mailer.ts';
+import { codeOf, createTestApp } from '../helpers/app.ts';
+import { TestClock } from '../helpers/clock.ts';
+import { freshDatabaseUrl } from '../helpers/db.ts';
+import { captureLogs } from '../helpers/logs.ts';
+import { Login, Logout, Register, ResetPassword, Sessions, ada } from '../helpers/operations.ts';
+
+/** pino's level for `error`. */
+const ERROR = 50;
+const errorLines = (logs: { lines: Record<string, unknown>[] }) => logs.lines.filter((line) => (line.level as number) >= ERROR);
+
+describe('expected domain errors', () => {
+  it('answer with their code and log nothing at level error', async () => {
+    const api = await createTestApp({ RATE_LIMIT_LOGIN_PER_IP: '4/600' });
+    await api.gql(Register, ada);
+    const codes = [
+      codeOf(await api.gql(Register, { email: 'not an email', password: ada.password })),
+      codeOf(await api.gql(Register, ada)),
+      codeOf(await api.gql(Login, { email: ada.email, password: 'not the password' })),
+      codeOf(await api.gql(Sessions)),
+      codeOf(await api.gql(Logout)),
+      codeOf(await api.gql(ResetPassword, { token: 'no-such-token', newPassword: 'a brand new passphrase' })),
+    ];
+    for (let i = 0; i < 4; i += 1) codes.push(codeOf(await api.gql(Login, { email: `nobody${i}@example.com`, password: 'not the password' })));
+    expect(new Set(codes)).toEqual(
+      new Set(['BAD_USER_INPUT', 'EMAIL_TAKEN', 'INVALID_CREDENTIALS', 'UNAUTHENTICATED', 'INVALID_TOKEN', 'RATE_LIMITED']),
+    );
+    expect(errorLines(api.logs)).toEqual([]);
+  });
+});
+
+describe('an unexpected error', () => {
+  it('in a resolver is logged exactly once, with its detail', async () => {
+    const api = await createTestApp();
+    await api.gql(Register, ada);
+    await api.prisma.$executeRawUnsafe('DROP TABLE "Session"');
+    expect(codeOf(await api.gql(Login, ada))).toBe('INTERNAL_SERVER_ERROR');
+    const lines = errorLines(api.logs);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ msg: 'unexpected error', err: { message: expect.stringMatching(/Session/) } });
+  });
+
+  it('thrown by an injected dependency is logged exactly once', async () => {
+    const api = await createTestApp();
+    api.auth.login = async () => {
+      throw new Error('the dependency failed');
+    };
+    expect(codeOf(await api.gql(Login, ada))).toBe('INTERNAL_SERVER_ERROR');
+    expect(errorLines(api.logs)).toMatchObject([{ msg: 'unexpected error', err: { message: 'the dependency failed' } }]);
+  });
+
+  it('before execution (building the context) is logged exactly once', async () => {
+    const config = loadConfig({ DATABASE_URL: await freshDatabaseUrl(), BCRYPT_COST: '4' });
+    const logs = captureLogs();
+    const database = createDatabase(parseDatabaseUrl(config.databaseUrl), poolSettingsOf(config));
+    const app = createApp({
+      config,
+      database,
+      mailer: createLogMailer(logs.log, { redactBody: false }),
+      clock: new TestClock(),
+      log: logs.log,
+      isDatabaseMigrated: () => false,
+    });
+    const response = await app.yoga.fetch('http://localhost/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ me { id } }' }),
+    });
+    const body = (await response.json()) as { errors: Array<{ extensions: { code: string } }> };
+    await database.close();
+    expect(body.errors[0]!.extensions.code).toBe('INTERNAL_SERVER_ERROR');
+    expect(errorLines(logs)).toMatchObject([{ msg: 'unexpected error', err: { message: 'the database is not migrated yet' } }]);
+  });
+});
