@@ -19,6 +19,7 @@ import type { Config } from './config.ts';
 import { createContextFactory, type Context } from './context.ts';
 import { isDatabaseReachable, type Database } from './db/client.ts';
 import type { ServerContext } from './http/client-info.ts';
+import { AfterResponseTasks, useAfterResponse } from './http/after-response.ts';
 import { useCrossSiteMutationGuard } from './http/cross-site.ts';
 import { requestLimitPlugins } from './http/graphql-limits.ts';
 import { renderLocalGraphiQL } from './http/graphiql.ts';
@@ -63,17 +64,19 @@ export function createApp({ config, database, mailer, clock, log, isDatabaseMigr
   const limits = new RateLimits(prisma, config.rateLimits, (limit, retryAfterSeconds, client) =>
     audit.record('rate-limited', client, { outcome: 'refused', limit, retryAfterSeconds }),
   );
+  const passwords = new PasswordHasher(
+    config.bcryptCost,
+    new HashingQueue({
+      concurrency: config.bcryptConcurrency,
+      maxWaitMs: config.bcryptMaxQueueMs,
+      // About what cost 12 takes on one core; the queue times real hashes from the first on.
+      initialEstimateMs: 250 * 2 ** (config.bcryptCost - 12),
+    }),
+  );
+  passwords.prepare();
   const auth = new AuthService({
     repo: new AuthRepository(prisma, database.sessions),
-    passwords: new PasswordHasher(
-      config.bcryptCost,
-      new HashingQueue({
-        concurrency: config.bcryptConcurrency,
-        maxWaitMs: config.bcryptMaxQueueMs,
-        // About what cost 12 takes on one core; the queue times real hashes from the first on.
-        initialEstimateMs: 250 * 2 ** (config.bcryptCost - 12),
-      }),
-    ),
+    passwords,
     limits,
     mailer,
     clock,
@@ -105,9 +108,10 @@ export function createApp({ config, database, mailer, clock, log, isDatabaseMigr
     return locatedLike(error, message, { code: 'INTERNAL_SERVER_ERROR' });
   }
 
+  const afterResponse = new AfterResponseTasks();
   const yoga = createYoga<ServerContext, Context>({
     schema,
-    context: createContextFactory({ auth, prisma, isDatabaseMigrated, production: config.isProduction, trustProxy: config.trustProxy }),
+    context: createContextFactory({ auth, prisma, isDatabaseMigrated, production: config.isProduction, trustProxy: config.trustProxy, afterResponse }),
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/health',
     landingPage: false,
@@ -134,6 +138,7 @@ export function createApp({ config, database, mailer, clock, log, isDatabaseMigr
       ...(config.introspection ? [] : [useDisableIntrospection(), blockFieldSuggestionsPlugin() as Plugin]),
       useCrossSiteMutationGuard({ allowedOrigins: config.corsOrigins, trustProxy: config.trustProxy }),
       useRefusalStatus(),
+      useAfterResponse(afterResponse, background),
     ],
   });
 

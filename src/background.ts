@@ -18,6 +18,11 @@ export class BackgroundTasks {
     void task.finally(() => this.#pending.delete(task));
   }
 
+  /** Like run, but started on the next turn of the event loop, after the current one's I/O. */
+  runNextTurn(name: string, work: () => Promise<unknown>): void {
+    this.run(name, () => new Promise<void>((resolve) => setImmediate(resolve)).then(work));
+  }
+
   async drain(): Promise<void> {
     while (this.#pending.size > 0) await Promise.all([...this.#pending]);
   }

@@ -8,6 +8,7 @@ import type { ClientInfo } from './auth/records.ts';
 import type { DatabaseClient } from './db/client.ts';
 import { clientInfoOf, type ServerContext } from './http/client-info.ts';
 import { SessionCookies } from './http/cookies.ts';
+import type { AfterResponseTasks } from './http/after-response.ts';
 
 export interface Context {
   auth: AuthService;
@@ -19,6 +20,8 @@ export interface Context {
   getSession(): Promise<AuthenticatedSession | null>;
   /** The session, or UNAUTHENTICATED. */
   requireSession(): Promise<AuthenticatedSession>;
+  /** Runs `work` once the response has left (http/after-response.ts). */
+  afterResponse(name: string, work: () => Promise<unknown>): void;
 }
 
 export interface ContextDeps {
@@ -28,6 +31,7 @@ export interface ContextDeps {
   /** NODE_ENV=production: Secure cookies with __Host- names. */
   production: boolean;
   trustProxy: number;
+  afterResponse: AfterResponseTasks;
 }
 
 export function createContextFactory(deps: ContextDeps) {
@@ -48,6 +52,9 @@ export function createContextFactory(deps: ContextDeps) {
         const current = await getSession();
         if (current === null) throw new UnauthenticatedError();
         return current;
+      },
+      afterResponse(name, work) {
+        deps.afterResponse.add(initial.request, { name, work });
       },
     };
   };

@@ -93,6 +93,11 @@ export class PasswordHasher {
     return this.bounded(() => bcrypt.hash(prehash(normalisedPassword), this.cost));
   }
 
+  /** A stored hash made at another cost than BCRYPT_COST's: rehash it at the next chance. */
+  needsRehash(passwordHash: string): boolean {
+    return bcrypt.getRounds(passwordHash) !== this.cost;
+  }
+
   /**
    * Compares against the stored hash, or, when there is none (unknown email), against a dummy
    * hash of the same cost, so both cases take the same time (API.md: no timing tells).
@@ -107,9 +112,19 @@ export class PasswordHasher {
     return this.queue === null ? work() : this.queue.run(work);
   }
 
-  /** Hashed once, lazily, at the configured cost; it matches no password anyone knows. */
+  /**
+   * Makes the dummy hash now, at start-up (createApp), in the queue like any hash: the first
+   * login of an unknown email then costs one compare, exactly like a known one.
+   */
+  prepare(): void {
+    void this.dummyHash().catch(() => {
+      this.#dummyHash = null; // shed at start-up: made again by the first login that needs it
+    });
+  }
+
+  /** Hashed once, at the configured cost; it matches no password anyone knows. */
   dummyHash(): Promise<string> {
-    this.#dummyHash ??= bcrypt.hash(randomBytes(32).toString('base64'), this.cost);
+    this.#dummyHash ??= this.bounded(() => bcrypt.hash(randomBytes(32).toString('base64'), this.cost));
     return this.#dummyHash;
   }
 }

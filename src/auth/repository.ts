@@ -92,6 +92,14 @@ export class AuthRepository {
     return this.sessions.findByTokenHash(tokenHash);
   }
 
+  /** The same password at another cost: only over the hash it replaces, never over a change. */
+  async upgradePasswordHash(input: { userId: string; credentialVersion: number; from: string; to: string }): Promise<void> {
+    await this.prisma.user.updateMany({
+      where: { id: input.userId, credentialVersion: input.credentialVersion, passwordHash: input.from },
+      data: { passwordHash: input.to },
+    });
+  }
+
   /** A live device cookie's row; which user it vouches for is the caller's to compare. */
   findTrustedDevice(tokenHash: string, now: Date): Promise<{ id: string; userId: string } | null> {
     return this.prisma.trustedDevice.findFirst({ where: { tokenHash, expiresAt: { gt: now } }, select: { id: true, userId: true } });

@@ -115,8 +115,25 @@ export class AuthService {
       throw new InvalidCredentialsError();
     }
     await this.deps.limits.passwordSucceeded(subject);
+    if (this.deps.passwords.needsRehash(user.passwordHash)) this.upgradePasswordHash(user, password);
     this.deps.audit.record('login', client, { outcome: 'success', userId: user.id, trustedDevice: deviceId !== null });
     return { user: { id: user.id, email: user.email, createdAt: user.createdAt }, ...started };
+  }
+
+  /**
+   * BCRYPT_COST changed since this hash was made: hash the password again at the current cost,
+   * after the response. Stored only if the credentials are still those just checked; under
+   * overload it is skipped, and the next login tries again.
+   */
+  private upgradePasswordHash(user: UserWithPasswordRecord, password: string): void {
+    this.deps.background.run('password-rehash', async () => {
+      try {
+        const passwordHash = await this.deps.passwords.hash(password);
+        await this.deps.repo.upgradePasswordHash({ userId: user.id, credentialVersion: user.credentialVersion, from: user.passwordHash, to: passwordHash });
+      } catch (error) {
+        if (!(error instanceof HashingOverloadedError)) throw error;
+      }
+    });
   }
 
   /**
@@ -256,17 +273,20 @@ export class AuthService {
   }
 
   /**
-   * Answers the same whether or not the account exists: the lookup is the only work on the
-   * request's path; issuing the token and sending the mail happen in the background, so
-   * neither the answer nor its timing tells (API.md). Mail failures are logged only.
+   * Answers the same whether or not the account exists: only the rate limits run on the
+   * request's path. The lookup, the token and the mail are the returned work, which the edge
+   * starts once the response is out, so neither the answer nor its timing tells (API.md).
+   * Mail failures are logged only.
    */
-  async requestPasswordReset(input: { email: string }, client: ClientInfo): Promise<void> {
+  async requestPasswordReset(input: { email: string }, client: ClientInfo): Promise<() => Promise<void>> {
     const email = normaliseEmail(input.email);
     await this.deps.limits.consume('resetRequestPerIp', ipKey(client), client);
     await this.deps.limits.consume('resetRequestPerEmail', email, client);
-    const user = await this.deps.repo.findUserByEmail(email);
-    this.deps.audit.record('password-reset-requested', client, { outcome: user === null ? 'unknown-email' : 'mailed', userId: user?.id ?? null });
-    if (user !== null) this.deps.background.run('password-reset-mail', () => this.issueResetToken(user));
+    return async () => {
+      const user = await this.deps.repo.findUserByEmail(email);
+      this.deps.audit.record('password-reset-requested', client, { outcome: user === null ? 'unknown-email' : 'mailed', userId: user?.id ?? null });
+      if (user !== null) await this.issueResetToken(user);
+    };
   }
 
   private async issueResetToken(user: UserRecord): Promise<void> {

@@ -17,7 +17,7 @@ builder.mutationField('requestPasswordReset', (t) =>
     description: 'Always true; mails a reset token if the account exists',
     args: { email: t.arg.string({ required: true }) },
     resolve: async (_root, args, ctx) => {
-      await ctx.auth.requestPasswordReset(args, ctx.clientInfo);
+      ctx.afterResponse('password-reset-mail', await ctx.auth.requestPasswordReset(args, ctx.clientInfo));
       return true;
     },
   }),

@@ -146,3 +146,23 @@ describe('resetPassword', () => {
     expect(results.filter((r) => codeOf(r) === 'INVALID_TOKEN')).toHaveLength(1);
   });
 });
+
+describe('requestPasswordReset timing', () => {
+  it('starts the work that depends on the account only after the response is out', async () => {
+    const { smtp, api } = await setup();
+    const audited = () => api.logs.lines.filter((line) => line.event === 'password-reset-requested');
+    const response = await api.yoga.fetch('http://localhost/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: 'mutation($email: String!) { requestPasswordReset(email: $email) }', variables: { email: ada.email } }),
+    });
+    // The answer exists and the lookup has not even started: nothing of it can show in the timing.
+    expect(response.status).toBe(200);
+    expect(audited()).toEqual([]);
+    expect(await api.prisma.passwordResetToken.count()).toBe(0);
+    expect(await response.json()).toEqual({ data: { requestPasswordReset: true } });
+    await api.background.drain();
+    expect(audited()).toMatchObject([{ outcome: 'mailed' }]);
+    expect(resetTokenFrom(await smtp.nextMail())).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  });
+});
