@@ -53,7 +53,10 @@ describe('GraphiQL in a browser', () => {
     expect(loggedIn).toMatchObject({ data: { login: { email } } });
     await resultPaneShows(page, /"login":\s*\{/);
     const cookies = await context.cookies(server.origin);
-    expect(cookies).toEqual([expect.objectContaining({ name: 'session', httpOnly: true, sameSite: 'Lax', path: '/' })]);
+    expect(cookies).toEqual([
+      expect.objectContaining({ name: 'session', httpOnly: true, sameSite: 'Lax', path: '/' }),
+      expect.objectContaining({ name: 'device', httpOnly: true, sameSite: 'Strict', path: '/' }),
+    ]);
 
     const me = await runOperation(page, 'Me');
     const user = await server.prisma.user.findUniqueOrThrow({ where: { email } });
