@@ -1,5 +1,6 @@
 // SECURITY.md, "Input rules": control, format, private-use, unassigned and surrogate characters
-// are refused in every string argument at the edge, before any work.
+// are refused in every string argument at the edge, before any work; emails are one account
+// whatever their Unicode spelling or IDN form.
 import { describe, expect, it } from 'vitest';
 import { codeOf, createTestApp, type GqlResult } from '../helpers/app.ts';
 import { ChangePassword, Login, Register, RequestPasswordReset, ResetPassword, RevokeSession, ada } from '../helpers/operations.ts';
@@ -83,5 +84,30 @@ describe('refused characters', () => {
     expect(codeOf(result)).toBe('BAD_USER_INPUT');
     expect(fieldOf(result)).toBe('email');
     expect(await api.prisma.user.count()).toBe(0);
+  });
+});
+
+describe('email normalisation', () => {
+  it('makes an internationalised domain and its punycode one account', async () => {
+    const api = await createTestApp();
+    const first = await api.gql(Register, { email: 'ADA@BÜCHER.example', password: ada.password });
+    expect(first.data?.register.email).toBe('ada@xn--bcher-kva.example');
+    const second = await api.gql(Register, { email: 'ada@xn--bcher-kva.example', password: ada.password });
+    expect(codeOf(second)).toBe('EMAIL_TAKEN');
+    expect((await api.gql(Login, { email: 'ada@bücher.example', password: ada.password })).errors).toBeUndefined();
+  });
+
+  it('makes the composed and decomposed spellings of a local part one account (NFC)', async () => {
+    const api = await createTestApp();
+    expect((await api.gql(Register, { email: 'ren\u00e9@example.com', password: ada.password })).errors).toBeUndefined();
+    const decomposed = await api.gql(Register, { email: 'rene\u0301@example.com', password: ada.password });
+    expect(codeOf(decomposed)).toBe('EMAIL_TAKEN');
+  });
+
+  it('still refuses a domain that has no ASCII form', async () => {
+    const api = await createTestApp();
+    const result = await api.gql(Register, { email: 'ada@xn--zz.example', password: ada.password });
+    expect(codeOf(result)).toBe('BAD_USER_INPUT');
+    expect(fieldOf(result)).toBe('email');
   });
 });
