@@ -24,6 +24,7 @@ describe('refused characters', () => {
     expect(fieldOf(refused)).toBe('email');
     expect(refused.errors?.[0]?.path).toEqual(['register']);
     expect(await api.prisma.user.count()).toBe(0);
+    expect(api.logs.lines.filter((line) => (line.level as number) >= 50)).toEqual([]); // the client's mistake, not an error
     // The one registration this IP may make is still there: the refusal consumed no slot (and no bcrypt, which comes after it).
     const allowed = await api.gql(Register, { email: 'ab@example.com', password: ada.password });
     expect(allowed.errors).toBeUndefined();
