@@ -24,6 +24,7 @@ import { useCrossSiteMutationGuard } from './http/cross-site.ts';
 import { requestLimitPlugins } from './http/graphql-limits.ts';
 import { renderLocalGraphiQL } from './http/graphiql.ts';
 import { useReadiness } from './http/health.ts';
+import { useInputRules } from './http/input-rules.ts';
 import { useOneCredentialField } from './http/one-credential-field.ts';
 import { useRefusalStatus } from './http/refusal-status.ts';
 import { useSecurityHeaders } from './http/security-headers.ts';
@@ -138,6 +139,7 @@ export function createApp({ config, database, mailer, clock, log, isDatabaseMigr
       ...(config.introspection ? [] : [useDisableIntrospection(), blockFieldSuggestionsPlugin() as Plugin]),
       useCrossSiteMutationGuard({ allowedOrigins: config.corsOrigins, trustProxy: config.trustProxy }),
       useRefusalStatus(),
+      useInputRules(),
       useAfterResponse(afterResponse, background),
     ],
   });

@@ -9,7 +9,13 @@ export abstract class AuthError extends Error {
   }
 }
 
-export type InputField = 'email' | 'password' | 'currentPassword' | 'newPassword' | 'token' | 'id';
+/**
+ * The name of the argument that was refused, exactly as the schema spells it (API.md:
+ * `extensions.field` names the argument). A string rather than a closed list because the edge's
+ * input rules (http/input-rules.ts) refuse any argument of any operation, including ones added
+ * later. It is always a schema name, never text from the request.
+ */
+export type InputField = string;
 
 export class InvalidInputError extends AuthError {
   readonly code = 'BAD_USER_INPUT';

@@ -6,6 +6,9 @@
 // - one operation: a JSON array (batch) would let one request carry many guesses;
 // - at most maxBodyBytes, counted while reading, so a client cannot make the server buffer an
 //   unbounded body by leaving out Content-Length.
+// A GET's `variables` and `extensions` are JSON in the query string: graphql-yoga parses them with
+// a bare JSON.parse, so malformed JSON became an unexpected error (500-style, logged with a stack).
+// It is the client's mistake, and answers 400 BAD_REQUEST like a malformed POST body.
 import { createGraphQLError, type GraphQLParams, type Plugin } from 'graphql-yoga';
 
 const JSON_MEDIA_TYPES = new Set(['application/json', 'application/graphql-response+json']);
@@ -53,9 +56,38 @@ function toParams(body: unknown): GraphQLParams {
   };
 }
 
+function parseJsonParam(params: URLSearchParams, name: string): unknown {
+  const text = params.get(name);
+  if (text === null || text === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw badRequest(`The "${name}" parameter is not valid JSON.`, 400);
+  }
+}
+
+/** The same parameters graphql-yoga reads from a GET, with malformed JSON refused as the client's. */
+function parseGetRequest(request: Request): GraphQLParams {
+  const params = new URL(request.url).searchParams;
+  const variables = parseJsonParam(params, 'variables');
+  if (variables != null && (typeof variables !== 'object' || Array.isArray(variables))) {
+    throw badRequest('"variables" must be an object.', 400);
+  }
+  return {
+    query: params.get('query') || undefined,
+    operationName: params.get('operationName') || undefined,
+    variables: (variables ?? undefined) as Record<string, unknown> | undefined,
+    extensions: (parseJsonParam(params, 'extensions') ?? undefined) as Record<string, unknown> | undefined,
+  };
+}
+
 export function useStrictRequests(options: { maxBodyBytes: number }): Plugin {
   return {
     onRequestParse({ request, setRequestParser }) {
+      if (request.method === 'GET') {
+        setRequestParser(parseGetRequest);
+        return;
+      }
       if (request.method !== 'POST') return;
       if (!JSON_MEDIA_TYPES.has(mediaTypeOf(request))) {
         throw badRequest('Send the request as JSON with Content-Type: application/json.', 415);

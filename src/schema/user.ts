@@ -5,7 +5,7 @@ export const User = builder.prismaObject('User', {
   select: { id: true, email: true, createdAt: true },
   fields: (t) => ({
     id: t.exposeID('id'),
-    email: t.exposeString('email', { description: 'Normalised: trimmed, lower-cased' }),
+    email: t.exposeString('email', { description: 'Normalised: trimmed, lower-cased, Unicode NFC, the domain in its ASCII (IDNA) form' }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
   }),
 });
