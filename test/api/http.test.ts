@@ -1,6 +1,5 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { createDatabase, poolSettingsOf } from '../../src/db/client.ts';
-import { parseDatabaseUrl } from '../../src/db/database-url.ts';
+import { openDatabase } from '../../src/db/client.ts';
 import { createApp } from '../../src/app.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { createLogMailer } from '../../src/mail/mailer.ts';
@@ -42,7 +41,7 @@ describe('HTTP surface', () => {
     const config = loadConfig({ DATABASE_URL: await unreachableDatabaseUrl() });
     const logs = captureLogs();
     // The adapter connects lazily, so the failure shows at the first query, not here.
-    const database = createDatabaseOrNull(config);
+    const database = openDatabaseOrNull(config);
     if (database === null) return expect.unreachable('client creation should not touch the database');
     onTestFinished(() => database.close());
     const { yoga } = createApp({ config, database, mailer: createLogMailer(logs.log, { redactBody: false }), clock: systemClock, log: logs.log });
@@ -76,9 +75,9 @@ describe('HTTP surface', () => {
   });
 });
 
-function createDatabaseOrNull(config: Config) {
+function openDatabaseOrNull(config: Config) {
   try {
-    return createDatabase(parseDatabaseUrl(config.databaseUrl), poolSettingsOf(config));
+    return openDatabase(config);
   } catch {
     return null;
   }
