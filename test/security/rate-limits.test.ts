@@ -234,6 +234,18 @@ describe('resetPassword and changePassword', () => {
 });
 
 describe('counters in the database', () => {
+  it('refuse an attempt they cannot count (fail closed): no password check, no session', async () => {
+    const api = await withAccount();
+    await api.prisma.$executeRawUnsafe('DROP TABLE "RateLimit"');
+    const compare = vi.spyOn(bcrypt, 'compare');
+    const owner = api.agent('owner', '203.0.113.9');
+    const result = await owner.gql(Login, ada);
+    expect(codeOf(result)).toBe('INTERNAL_SERVER_ERROR');
+    expect(compare).not.toHaveBeenCalled();
+    expect(owner.cookie).toBeNull();
+    expect(await api.prisma.session.count()).toBe(0);
+  });
+
   async function twoInstances(): Promise<[TestApp, TestApp]> {
     const DATABASE_URL = await freshDatabaseUrl();
     const env = { DATABASE_URL, TRUST_PROXY: '1' };
