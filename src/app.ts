@@ -10,6 +10,7 @@ import { AuthError } from './auth/errors.ts';
 import { HashingQueue } from './auth/hashing-queue.ts';
 import { PasswordHasher } from './auth/passwords.ts';
 import { RateLimits } from './auth/rate-limit.ts';
+import { PrismaRateLimitStore } from './auth/rate-limit-repository.ts';
 import { AuthRepository } from './auth/repository.ts';
 import { MAX_TRUSTED_DEVICES_PER_USER } from './auth/trusted-devices.ts';
 import { AuthService, type AuthHooks } from './auth/service.ts';
@@ -62,9 +63,7 @@ export function createApp({ config, database, mailer, clock, log, isDatabaseMigr
   const { prisma } = database;
   const background = new BackgroundTasks(log);
   const audit = new AuditLog(log);
-  const limits = new RateLimits(prisma, config.rateLimits, (limit, retryAfterSeconds, client) =>
-    audit.record('rate-limited', client, { outcome: 'refused', limit, retryAfterSeconds }),
-  );
+  const limits = new RateLimits({ store: new PrismaRateLimitStore(prisma), clock, policy: config.rateLimits, audit });
   const passwords = new PasswordHasher(
     config.bcryptCost,
     new HashingQueue({

@@ -1,10 +1,19 @@
-// Attempt counters for the operations an attacker repeats. Counters are rate-limiter-flexible's
-// Prisma store, so they live in the database: they survive restarts and every instance that
-// shares the database shares them. Every check happens before the expensive or visible work
-// (bcrypt, mail), so a refused attempt costs the service one small query.
-import { RateLimiterPrisma, RateLimiterRes } from 'rate-limiter-flexible';
-import type { PrismaClient } from '../generated/prisma/client.ts';
+// Attempt counters for the operations an attacker repeats. Every check happens before the
+// expensive or visible work (bcrypt, mail), so a refused attempt costs the service one small
+// query.
+//
+// Why our own counting and not a library: rate-limiter-flexible (used here before) reads
+// Date.now() inside its stores and offers no clock to inject, so limits ran on the wall clock
+// while sessions and tokens ran on the service's Clock, and tests had to fake `Date` for the
+// one and move a TestClock for the other. The counting it did for us is small: add to a
+// counter that expires, atomically (RateLimitStore.addPoints, one SQL statement), and compare.
+// So the limiter reads `clock.now()` like the rest of auth/, and its counters sit behind a
+// store interface implemented beside the repository. Keys and the `RateLimit` table are the
+// ones the library used, so counters written before the change still hold after it.
+import type { Clock } from '../clock.ts';
+import type { AuditLog } from './audit.ts';
 import { RateLimitedError } from './errors.ts';
+import type { RateLimitStore } from './rate-limit-store.ts';
 import type { ClientInfo } from './records.ts';
 
 /** At most `points` attempts per `durationSeconds` window. */
@@ -44,62 +53,23 @@ export type LimitName = keyof RateLimitPolicy | 'loginBackoff' | 'deviceBackoff'
  */
 export type LoginSubject = { email: string } | { deviceId: string };
 
-interface Backoff {
-  failures: RateLimiterPrisma;
-  pause: RateLimiterPrisma;
+export interface RateLimitsDeps {
+  store: RateLimitStore;
+  clock: Clock;
+  policy: RateLimitPolicy;
+  /** Every refusal is recorded as a `rate-limited` audit event. */
+  audit: AuditLog;
 }
 
 export class RateLimits {
-  readonly #window: Map<keyof RateLimitPolicy, RateLimiterPrisma>;
-  readonly #accounts: Backoff;
-  readonly #devices: Backoff;
-
-  constructor(
-    prisma: PrismaClient,
-    private readonly policy: RateLimitPolicy,
-    private readonly onLimited: (limit: LimitName, retryAfterSeconds: number, client: ClientInfo) => void = () => {},
-  ) {
-    const store = (keyPrefix: string, points: number, duration: number) =>
-      new RateLimiterPrisma({
-        storeClient: prisma,
-        tableName: 'rateLimit',
-        keyPrefix,
-        points,
-        duration,
-        // Expired rows are removed by AuthService.sweepExpired on main.ts's timer, not by a
-        // timer of the library's own started in a constructor.
-        clearExpiredByTimeout: false,
-      } as ConstructorParameters<typeof RateLimiterPrisma>[0]);
-    this.#window = new Map(
-      (Object.keys(policy) as Array<keyof RateLimitPolicy>)
-        .filter((name) => name !== 'loginPerAccount')
-        .map((name) => {
-          const limit = policy[name] as WindowLimit;
-          return [name, store(name, limit.points, limit.durationSeconds)];
-        }),
-    );
-    const backoff = (prefix: string) => ({
-      failures: store(`${prefix}Failures`, Number.MAX_SAFE_INTEGER, FAILURE_MEMORY_SECONDS),
-      pause: store(`${prefix}Pause`, 1, policy.loginPerAccount.baseSeconds),
-    });
-    this.#accounts = backoff('login');
-    this.#devices = backoff('device');
-  }
+  constructor(private readonly deps: RateLimitsDeps) {}
 
   /** Counts one attempt against a window limit, or throws RateLimitedError. */
   async consume(name: Exclude<keyof RateLimitPolicy, 'loginPerAccount'>, key: string, client: ClientInfo): Promise<void> {
-    const limiter = this.#window.get(name)!;
-    try {
-      await limiter.consume(key);
-    } catch (rejection) {
-      throw this.#limited(name, rejection, client);
-    }
-  }
-
-  #backoffOf(subject: LoginSubject): { backoff: Backoff; key: string; limit: LimitName } {
-    return 'email' in subject
-      ? { backoff: this.#accounts, key: subject.email, limit: 'loginBackoff' }
-      : { backoff: this.#devices, key: subject.deviceId, limit: 'deviceBackoff' };
+    const { points, durationSeconds } = this.deps.policy[name];
+    const now = this.deps.clock.now();
+    const counter = await this.deps.store.addPoints(`${name}:${key}`, 1, secondsAfter(now, durationSeconds), now);
+    if (counter.points > points) throw this.#limited(name, counter.expiresAt, now, client);
   }
 
   /**
@@ -110,37 +80,51 @@ export class RateLimits {
    * concurrent guesses cannot all slip through; a success clears it (passwordSucceeded).
    */
   async consumePasswordAttempt(subject: LoginSubject, client: ClientInfo): Promise<void> {
-    const { freeAttempts, baseSeconds, maxSeconds } = this.policy.loginPerAccount;
-    const { backoff, key, limit } = this.#backoffOf(subject);
-    const attempt = (await backoff.failures.consume(key)).consumedPoints;
+    const { freeAttempts, baseSeconds, maxSeconds } = this.deps.policy.loginPerAccount;
+    const { failures, pause, limit } = backoffKeys(subject);
+    const now = this.deps.clock.now();
+    const attempt = (await this.deps.store.addPoints(failures, 1, secondsAfter(now, FAILURE_MEMORY_SECONDS), now)).points;
     if (attempt < freeAttempts) return;
     // The last free attempt opens the first pause; each attempt after one opens a longer one.
+    // The pause counter lets through the one attempt that opens it and refuses the rest.
     const pauseSeconds = Math.min(maxSeconds, baseSeconds * 2 ** (attempt - freeAttempts));
-    try {
-      await backoff.pause.consume(key, 1, { customDuration: pauseSeconds });
-    } catch (rejection) {
-      // A refused attempt is not a guess: it must not lengthen the next pause.
-      await backoff.failures.reward(key);
-      throw this.#limited(limit, rejection, client);
-    }
+    const paused = await this.deps.store.addPoints(pause, 1, secondsAfter(now, pauseSeconds), now);
+    if (paused.points <= 1) return;
+    // A refused attempt is not a guess: it must not lengthen the next pause.
+    await this.#giveBack(failures, now);
+    throw this.#limited(limit, paused.expiresAt, now, client);
   }
 
   /** The attempt was counted but its password never checked (the service shed it). */
   async refundPasswordAttempt(subject: LoginSubject): Promise<void> {
-    const { backoff, key } = this.#backoffOf(subject);
-    await backoff.failures.reward(key);
+    await this.#giveBack(backoffKeys(subject).failures, this.deps.clock.now());
   }
 
   /** The right password: the subject's run of failures is over. */
   async passwordSucceeded(subject: LoginSubject): Promise<void> {
-    const { backoff, key } = this.#backoffOf(subject);
-    await Promise.all([backoff.failures.delete(key), backoff.pause.delete(key)]);
+    const { failures, pause } = backoffKeys(subject);
+    await this.deps.store.deleteCounters([failures, pause]);
   }
 
-  #limited(name: LimitName, rejection: unknown, client: ClientInfo): unknown {
-    if (!(rejection instanceof RateLimiterRes)) return rejection; // the store failed: fail closed
-    const retryAfterSeconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
-    this.onLimited(name, retryAfterSeconds, client);
+  async #giveBack(failures: string, now: Date): Promise<void> {
+    await this.deps.store.addPoints(failures, -1, secondsAfter(now, FAILURE_MEMORY_SECONDS), now);
+  }
+
+  /** Store errors are not caught anywhere here: an attempt the store cannot count is refused (fails closed). */
+  #limited(limit: LimitName, expiresAt: Date, now: Date, client: ClientInfo): RateLimitedError {
+    const retryAfterSeconds = Math.max(1, Math.ceil((expiresAt.getTime() - now.getTime()) / 1000));
+    this.deps.audit.record('rate-limited', client, { outcome: 'refused', limit, retryAfterSeconds });
     return new RateLimitedError(retryAfterSeconds);
   }
+}
+
+function secondsAfter(now: Date, seconds: number): Date {
+  return new Date(now.getTime() + seconds * 1000);
+}
+
+/** Keys as rate-limiter-flexible wrote them (`prefix:key`), so earlier counters still count. */
+function backoffKeys(subject: LoginSubject): { failures: string; pause: string; limit: LimitName } {
+  return 'email' in subject
+    ? { failures: `loginFailures:${subject.email}`, pause: `loginPause:${subject.email}`, limit: 'loginBackoff' }
+    : { failures: `deviceFailures:${subject.deviceId}`, pause: `devicePause:${subject.deviceId}`, limit: 'deviceBackoff' };
 }

@@ -231,8 +231,9 @@ export class AuthRepository {
       where: { OR: [{ expiresAt: { lte: now } }, { usedAt: { not: null } }] },
     });
     const trustedDevices = await this.prisma.trustedDevice.deleteMany({ where: { expiresAt: { lte: now } } });
-    // The rate limiter reads the wall clock, so its rows are judged by it too.
-    const rateLimits = await this.prisma.rateLimit.deleteMany({ where: { expire: { lte: new Date() } } });
+    // Counters expire by the same clock as everything else (rate-limit.ts); one that has, the
+    // limiter would start afresh anyway.
+    const rateLimits = await this.prisma.rateLimit.deleteMany({ where: { expire: { lte: now } } });
     return { sessions: sessions.count, resetTokens: resetTokens.count, trustedDevices: trustedDevices.count, rateLimits: rateLimits.count };
   }
 }

@@ -8,13 +8,7 @@ import { startSmtpServer } from '../helpers/smtp.ts';
 const retryAfterOf = (result: { errors?: Array<{ extensions?: Record<string, unknown> }> }) => result.errors?.[0]?.extensions?.retryAfter as number;
 const wrong = { email: ada.email, password: 'not the password' };
 
-/** The limiter reads the wall clock; tests move it instead of waiting. */
-function moveWallClock(seconds: number) {
-  vi.setSystemTime(Date.now() + seconds * 1000);
-}
-
 afterEach(() => {
-  vi.useRealTimers();
   vi.restoreAllMocks();
 });
 
@@ -54,8 +48,7 @@ describe('login, per account', () => {
     ]);
   });
 
-  it('backs off with a doubling pause, bounded, and a success clears it', async () => {
-    vi.useFakeTimers({ toFake: ['Date'] });
+  it('backs off with a doubling pause, bounded, that refused attempts do not lengthen, and a success clears it', async () => {
     const api = await withAccount({ LOGIN_BACKOFF_MAX_SECONDS: '240' });
     const agent = api.agent('attacker', '198.51.100.1');
     for (let i = 0; i < 5; i += 1) await agent.gql(Login, wrong);
@@ -64,16 +57,37 @@ describe('login, per account', () => {
       const refused = await agent.gql(Login, wrong);
       expect(codeOf(refused)).toBe('RATE_LIMITED');
       pauses.push(retryAfterOf(refused));
-      moveWallClock(retryAfterOf(refused) + 1);
+      api.clock.advanceSeconds(retryAfterOf(refused) - 1);
+      const early = await agent.gql(Login, wrong);
+      expect(codeOf(early)).toBe('RATE_LIMITED');
+      expect(retryAfterOf(early)).toBe(1);
+      api.clock.advanceSeconds(1);
       expect(codeOf(await agent.gql(Login, wrong))).toBe('INVALID_CREDENTIALS');
     }
     // 60 s after the fifth failure, then 120, 240, and never more than the bound.
-    expect(pauses.map((p) => Math.round(p / 10) * 10)).toEqual([60, 120, 240, 240]);
+    expect(pauses).toEqual([60, 120, 240, 240]);
 
     const refused = await agent.gql(Login, ada);
-    moveWallClock(retryAfterOf(refused) + 1);
+    expect(retryAfterOf(refused)).toBe(240);
+    api.clock.advanceSeconds(240);
     expect((await agent.gql(Login, ada)).errors).toBeUndefined();
     for (let i = 0; i < 5; i += 1) expect(codeOf(await agent.gql(Login, wrong))).toBe('INVALID_CREDENTIALS');
+    expect(codeOf(await agent.gql(Login, wrong))).toBe('RATE_LIMITED');
+  });
+
+  it('forgets a run of failures a day after it started', async () => {
+    const api = await withAccount();
+    const agent = api.agent('attacker', '198.51.100.1');
+    for (let i = 0; i < 4; i += 1) expect(codeOf(await agent.gql(Login, wrong))).toBe('INVALID_CREDENTIALS');
+    api.clock.advanceSeconds(86_400 - 1);
+    expect(codeOf(await agent.gql(Login, wrong))).toBe('INVALID_CREDENTIALS');
+    expect(codeOf(await agent.gql(Login, wrong))).toBe('RATE_LIMITED');
+
+    const later = await withAccount();
+    const patient = later.agent('attacker', '198.51.100.1');
+    for (let i = 0; i < 4; i += 1) await patient.gql(Login, wrong);
+    later.clock.advanceSeconds(86_400);
+    for (let i = 0; i < 5; i += 1) expect(codeOf(await patient.gql(Login, wrong))).toBe('INVALID_CREDENTIALS');
   });
 
   it('counts concurrent guesses, so a burst cannot slip past the limit', async () => {
@@ -95,9 +109,25 @@ describe('login, per client IP', () => {
     }
     const refused = await sprayer.gql(Login, { email: 'victim9@example.com', password: 'Summer2026!' });
     expect(codeOf(refused)).toBe('RATE_LIMITED');
-    expect(retryAfterOf(refused)).toBeGreaterThan(590);
-    expect(retryAfterOf(refused)).toBeLessThanOrEqual(600);
+    expect(retryAfterOf(refused)).toBe(600);
     expect((await api.agent('owner', '203.0.113.9').gql(Login, ada)).errors).toBeUndefined();
+  });
+
+  it('opens a new window when the last one has passed on the service clock, not a second before', async () => {
+    const api = await withAccount({ RATE_LIMIT_LOGIN_PER_IP: '2/600' });
+    const sprayer = api.agent('sprayer', '198.51.100.7');
+    const spray = (i: number) => sprayer.gql(Login, { email: `victim${i}@example.com`, password: 'Summer2026!' });
+    await spray(0);
+    api.clock.advanceSeconds(100);
+    await spray(1);
+    api.clock.advanceSeconds(499);
+    const refused = await spray(2);
+    expect(codeOf(refused)).toBe('RATE_LIMITED');
+    expect(retryAfterOf(refused)).toBe(1);
+    api.clock.advanceSeconds(1);
+    expect(codeOf(await spray(3))).toBe('INVALID_CREDENTIALS');
+    expect(codeOf(await spray(4))).toBe('INVALID_CREDENTIALS');
+    expect(codeOf(await spray(5))).toBe('RATE_LIMITED');
   });
 
   it('counts every address of one IPv6 /64 as one client', async () => {
@@ -204,6 +234,18 @@ describe('resetPassword and changePassword', () => {
 });
 
 describe('counters in the database', () => {
+  it('refuse an attempt they cannot count (fail closed): no password check, no session', async () => {
+    const api = await withAccount();
+    await api.prisma.$executeRawUnsafe('DROP TABLE "RateLimit"');
+    const compare = vi.spyOn(bcrypt, 'compare');
+    const owner = api.agent('owner', '203.0.113.9');
+    const result = await owner.gql(Login, ada);
+    expect(codeOf(result)).toBe('INTERNAL_SERVER_ERROR');
+    expect(compare).not.toHaveBeenCalled();
+    expect(owner.cookie).toBeNull();
+    expect(await api.prisma.session.count()).toBe(0);
+  });
+
   async function twoInstances(): Promise<[TestApp, TestApp]> {
     const DATABASE_URL = await freshDatabaseUrl();
     const env = { DATABASE_URL, TRUST_PROXY: '1' };
@@ -221,5 +263,21 @@ describe('counters in the database', () => {
     const restarted = await createTestApp({ DATABASE_URL: second.config.databaseUrl, TRUST_PROXY: '1' }, { defaultLimits: true });
     expect(codeOf(await restarted.agent('a', '198.51.100.1').gql(Login, ada))).toBe('RATE_LIMITED');
     expect(await restarted.prisma.rateLimit.count()).toBeGreaterThan(0);
+  });
+
+  it('are swept once they expire on the service clock, and not before', async () => {
+    const api = await createTestApp({ TRUST_PROXY: '1' }, { defaultLimits: true });
+    await api.agent('a', '198.51.100.1').gql(Login, { email: 'nobody@example.com', password: wrong.password });
+    const keys = async () => (await api.prisma.rateLimit.findMany({ select: { key: true }, orderBy: { key: 'asc' } })).map((row) => row.key);
+    expect(await keys()).toEqual(['loginFailures:nobody@example.com', 'loginPerIp:198.51.100.1']);
+
+    api.clock.advanceSeconds(900 - 1);
+    expect((await api.auth.sweepExpired()).rateLimits).toBe(0);
+    api.clock.advanceSeconds(1);
+    expect((await api.auth.sweepExpired()).rateLimits).toBe(1);
+    expect(await keys()).toEqual(['loginFailures:nobody@example.com']);
+    api.clock.advanceSeconds(86_400);
+    expect((await api.auth.sweepExpired()).rateLimits).toBe(1);
+    expect(await keys()).toEqual([]);
   });
 });
