@@ -3,15 +3,14 @@
 // additions from two instances are each counted once.
 import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { PrismaRateLimitStore } from '../../src/auth/rate-limit-repository.ts';
-import { createDatabase } from '../../src/db/client.ts';
-import { parseDatabaseUrl } from '../../src/db/database-url.ts';
+import { openDatabase } from '../../src/db/client.ts';
 import { freshDatabaseUrl } from '../helpers/db.ts';
 
 const at = (iso: string) => new Date(iso);
-const pool = { maxConnections: 10, connectTimeoutMs: 5_000, statementTimeoutMs: 10_000 };
+const pool = { databasePoolSize: 10, databaseConnectTimeoutSeconds: 5, databaseStatementTimeoutSeconds: 10 };
 
 async function openInstance(url: string) {
-  const database = createDatabase(parseDatabaseUrl(url), pool);
+  const database = openDatabase({ databaseUrl: url, ...pool });
   onTestFinished(() => database.close());
   return { prisma: database.prisma, store: new PrismaRateLimitStore(database.prisma) };
 }
