@@ -3,7 +3,7 @@
 // installed but stopped. Where it cannot, it stops with one line saying what to install.
 import { execFileSync } from 'node:child_process';
 import { connect } from 'node:net';
-import { findChromium, findExecutable, planTools, type ToolFacts } from './prerequisites/tools.ts';
+import { findChromium, findExecutable, installAdvice, planTools, type ToolFacts } from './prerequisites/tools.ts';
 import { installedVersions, isLocalServerUrl, planPostgresql } from './prerequisites/postgresql.ts';
 import { postgresqlServerUrl } from './paths.ts';
 
@@ -37,8 +37,12 @@ function ensureTools(): void {
   if (plan.action === 'stop') stop(plan.message);
   if (plan.action === 'none') return;
   console.log(`npm test needs ${plan.packages.join(' and ')}: installing with apt-get`);
-  aptGet(facts.aptGet!, ['update', '-qq']);
-  aptGet(facts.aptGet!, ['install', '-y', '-qq', ...plan.packages]);
+  try {
+    aptGet(facts.aptGet!, ['update', '-qq']);
+    aptGet(facts.aptGet!, ['install', '-y', '-qq', ...plan.packages]);
+  } catch {
+    stop(`apt-get could not install them (its messages are above). ${installAdvice(plan.packages)}`);
+  }
   // Whatever apt said, the suite needs them where it looks for them.
   const after = planTools({ ...toolFacts(), isRoot: false });
   if (after.action === 'stop') stop(after.message);
