@@ -1,32 +1,16 @@
 // Runs the service as `npm start` does (the build in dist/, through `npm run serve`'s command),
 // in a child process, for what only a real process shows: start-up, migrations, signals.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { isBuildCurrent } from '../../scripts/build-inputs.ts';
 import { serveCommand } from '../../scripts/paths.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
-function newestModification(dir: string): number {
-  return Math.max(
-    0,
-    ...readdirSync(dir, { withFileTypes: true }).map((entry) =>
-      entry.isDirectory() ? newestModification(join(dir, entry.name)) : statSync(join(dir, entry.name)).mtimeMs,
-    ),
-  );
-}
-
 /** `npm test` builds first; a bare `vitest` after an edit would otherwise test the old build. */
 function assertBuildIsCurrent(): void {
-  let built: number;
-  try {
-    built = statSync(join(root, 'dist', 'main.js')).mtimeMs;
-  } catch {
-    throw new Error('dist/main.js is missing: run `npm run build` (npm test does) before these tests');
-  }
-  if (newestModification(join(root, 'src')) > built) throw new Error('dist/ is older than src/: run `npm run build` (npm test does)');
+  if (!isBuildCurrent(root)) throw new Error('dist/ is missing or not built from the sources as they are: run `npm run build` (npm test does)');
 }
 /** Longer than the service's own 10 s shutdown grace. */
 const KILL_AFTER_MS = 15_000;
