@@ -18,7 +18,7 @@ import { Login, Register, ada } from './operations.ts';
 import { startSmtpServer, type ReceivedMail, type SmtpServer } from './smtp.ts';
 
 export { createAgent, type Agent, type GqlResult } from './agent.ts';
-export { codeOf, errorOf, type ErrorEnvelope } from './errors.ts';
+export { codeOf, errorOf, type ErrorEnvelope, type HasErrors } from './errors.ts';
 
 export type TestApp = Awaited<ReturnType<typeof createTestApp>>;
 
