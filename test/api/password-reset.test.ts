@@ -34,13 +34,13 @@ describe('requestPasswordReset', () => {
     expect(unknown.data).toEqual(known.data);
     expect(errorOf(unknown)).toBeNull();
     await api.background.drain();
-    expect(api.smtp.received.map((m) => m.to)).toEqual([[ada.email]]);
+    expect(api.mailbox().received.map((m) => m.to)).toEqual([[ada.email]]);
   });
 
   it('still answers true when the mail cannot be sent, and logs the failure', async () => {
     const api = await createTestApp({}, { smtp: true });
     await api.gql(Register, ada);
-    await api.smtp.close();
+    await api.mailbox().close();
     expect((await api.gql(RequestPasswordReset, { email: ada.email })).data).toEqual({ requestPasswordReset: true });
     await api.background.drain();
     const failure = api.logs.lines.find((l) => l.msg === 'background task failed');

@@ -97,6 +97,7 @@ export async function createTestApp(env: Record<string, string> = {}, options: T
     return mailbox().nextMailTo(email);
   }
 
+  /** The SMTP server behind `mailTo`: every mail it received, or close it to make delivery fail. */
   function mailbox(): SmtpServer {
     if (smtp === null) throw new Error('this app sends no mail to a server: create it with createTestApp(env, { smtp: true })');
     return smtp;
@@ -116,10 +117,7 @@ export async function createTestApp(env: Record<string, string> = {}, options: T
     signedIn,
     mailTo,
     errorOf,
-    /** The SMTP server behind `mailTo`: every mail received, or close it to make delivery fail. */
-    get smtp(): SmtpServer {
-      return mailbox();
-    },
+    mailbox,
   };
 }
 

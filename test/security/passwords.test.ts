@@ -72,6 +72,6 @@ describe('password change notice', () => {
     const refused = await browser.gql(ChangePassword, { currentPassword: 'wrong wrong wrong', newPassword: 'a completely new phrase' });
     expect(errorOf(refused)).toEqual({ code: 'INVALID_CREDENTIALS' });
     await api.background.drain();
-    expect(api.smtp.received).toHaveLength(0);
+    expect(api.mailbox().received).toHaveLength(0);
   });
 });
