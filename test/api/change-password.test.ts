@@ -1,18 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { createTestApp, errorOf, type TestApp } from '../helpers/app.ts';
+import { createTestApp, errorOf } from '../helpers/app.ts';
 import { ChangePassword, Login, Me, RequestPasswordReset, ResetPassword, ada } from '../helpers/operations.ts';
 import { resetTokenFrom } from '../helpers/smtp.ts';
 
 const newPassword = 'an entirely new passphrase';
 
-async function twoDevices(api: TestApp) {
-  return { laptop: await api.signedIn({ userAgent: 'laptop' }), phone: await api.signedIn({ userAgent: 'phone' }) };
-}
-
 describe('changePassword', () => {
   it('sets the password, ends the other sessions and rotates this one to a new cookie', async () => {
     const api = await createTestApp();
-    const { laptop, phone } = await twoDevices(api);
+    const laptop = await api.signedIn({ userAgent: 'laptop' });
+    const phone = await api.signedIn({ userAgent: 'phone' });
     const before = laptop.cookie!;
 
     const result = await laptop.gql(ChangePassword, { currentPassword: ada.password, newPassword });
@@ -33,7 +30,8 @@ describe('changePassword', () => {
 
   it('refuses a wrong current password with INVALID_CREDENTIALS and keeps the password and the other sessions', async () => {
     const api = await createTestApp();
-    const { laptop, phone } = await twoDevices(api);
+    const laptop = await api.signedIn({ userAgent: 'laptop' });
+    const phone = await api.signedIn({ userAgent: 'phone' });
     const result = await laptop.gql(ChangePassword, { currentPassword: 'not my password', newPassword });
     expect(errorOf(result)).toEqual({ code: 'INVALID_CREDENTIALS' });
     expect((await phone.gql(Me)).data?.me).not.toBeNull();
@@ -42,7 +40,7 @@ describe('changePassword', () => {
 
   it('refuses a new password outside the policy as BAD_USER_INPUT on field newPassword', async () => {
     const api = await createTestApp();
-    const { laptop } = await twoDevices(api);
+    const laptop = await api.signedIn({ userAgent: 'laptop' });
     const result = await laptop.gql(ChangePassword, { currentPassword: ada.password, newPassword: 'short' });
     expect(errorOf(result)).toEqual({ code: 'BAD_USER_INPUT', field: 'newPassword' });
   });
@@ -54,7 +52,7 @@ describe('changePassword', () => {
 
   it('voids a reset token mailed before the change: INVALID_TOKEN', async () => {
     const api = await createTestApp({}, { smtp: true });
-    const { laptop } = await twoDevices(api);
+    const laptop = await api.signedIn({ userAgent: 'laptop' });
     await api.gql(RequestPasswordReset, { email: ada.email });
     const token = resetTokenFrom(await api.mailTo(ada.email));
     await laptop.gql(ChangePassword, { currentPassword: ada.password, newPassword });

@@ -13,10 +13,6 @@ import { freshDatabaseUrl } from '../helpers/db.ts';
 import { captureLogs } from '../helpers/logs.ts';
 import { Login, Logout, Register, ResetPassword, Sessions, ada } from '../helpers/operations.ts';
 
-/** pino's level for `error`. */
-const ERROR = 50;
-const errorLines = (logs: { lines: Record<string, unknown>[] }) => logs.lines.filter((line) => (line.level as number) >= ERROR);
-
 describe('expected domain errors', () => {
   it('answer BAD_USER_INPUT, EMAIL_TAKEN, INVALID_CREDENTIALS, UNAUTHENTICATED, INVALID_TOKEN and RATE_LIMITED, logging nothing at level error', async () => {
     const api = await createTestApp({ RATE_LIMIT_LOGIN_PER_IP: '4/600' });
@@ -33,7 +29,7 @@ describe('expected domain errors', () => {
     expect(new Set(codes)).toEqual(
       new Set(['BAD_USER_INPUT', 'EMAIL_TAKEN', 'INVALID_CREDENTIALS', 'UNAUTHENTICATED', 'INVALID_TOKEN', 'RATE_LIMITED']),
     );
-    expect(errorLines(api.logs)).toEqual([]);
+    expect(api.logs.errorLines()).toEqual([]);
   });
 });
 
@@ -43,7 +39,7 @@ describe('an unexpected error', () => {
     await api.gql(Register, ada);
     await api.prisma.$executeRawUnsafe('DROP TABLE "Session"');
     expect(errorOf(await api.gql(Login, ada))).toEqual({ code: 'INTERNAL_SERVER_ERROR' });
-    const lines = errorLines(api.logs);
+    const lines = api.logs.errorLines();
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({ msg: 'unexpected error', err: { message: expect.stringMatching(/Session/) } });
   });
@@ -54,7 +50,7 @@ describe('an unexpected error', () => {
       throw new Error('the dependency failed');
     };
     expect(errorOf(await api.gql(Login, ada))).toEqual({ code: 'INTERNAL_SERVER_ERROR' });
-    expect(errorLines(api.logs)).toMatchObject([{ msg: 'unexpected error', err: { message: 'the dependency failed' } }]);
+    expect(api.logs.errorLines()).toMatchObject([{ msg: 'unexpected error', err: { message: 'the dependency failed' } }]);
   });
 
   it('before execution (building the context) is logged exactly once', async () => {
@@ -77,6 +73,6 @@ describe('an unexpected error', () => {
     const body = (await response.json()) as { errors: Array<{ extensions: Record<string, unknown> }> };
     await database.close();
     expect(errorOf(body)).toEqual({ code: 'INTERNAL_SERVER_ERROR' });
-    expect(errorLines(logs)).toMatchObject([{ msg: 'unexpected error', err: { message: 'the database is not migrated yet' } }]);
+    expect(logs.errorLines()).toMatchObject([{ msg: 'unexpected error', err: { message: 'the database is not migrated yet' } }]);
   });
 });

@@ -3,7 +3,6 @@
 import { describe, expect, it } from 'vitest';
 import { createTestApp, errorOf, type TestApp } from '../helpers/app.ts';
 
-const ERROR_LEVEL = 50;
 const LOGIN = 'mutation Login($e: String!, $p: String!) { login(email: $e, password: $p) { id } }';
 
 async function getGraphql(api: TestApp, params: Record<string, string>) {
@@ -20,10 +19,6 @@ async function postGraphql(api: TestApp, body: unknown) {
   return { status: response.status, body: (await response.json()) as { data?: unknown; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> } };
 }
 
-function errorLines(api: TestApp) {
-  return api.logs.lines.filter((line) => (line.level as number) >= ERROR_LEVEL);
-}
-
 describe('refusals keep their status', () => {
   it.each(['variables', 'extensions'])('GET with malformed JSON in %s answers 400 BAD_REQUEST, logging no error', async (param) => {
     const api = await createTestApp();
@@ -32,7 +27,7 @@ describe('refusals keep their status', () => {
     expect(body.errors).toHaveLength(1);
     expect(errorOf(body)).toEqual({ code: 'BAD_REQUEST' });
     expect(body.data).toBeUndefined();
-    expect(errorLines(api)).toEqual([]);
+    expect(api.logs.errorLines()).toEqual([]);
   });
 
   it('GET with variables that are JSON but not an object answers 400 BAD_REQUEST, logging no error', async () => {
@@ -40,7 +35,7 @@ describe('refusals keep their status', () => {
     const { status, body } = await getGraphql(api, { query: '{ me { id } }', variables: '[1]' });
     expect(status).toBe(400);
     expect(errorOf(body)).toEqual({ code: 'BAD_REQUEST' });
-    expect(errorLines(api)).toEqual([]);
+    expect(api.logs.errorLines()).toEqual([]);
   });
 
   it.each([
@@ -55,7 +50,7 @@ describe('refusals keep their status', () => {
     expect(errorOf(body)).toEqual({ code: 'BAD_USER_INPUT', field: 'e' });
     expect(body.errors?.[0]?.message).toMatch(/\$e/);
     expect(body.errors).toHaveLength(1);
-    expect(errorLines(api)).toEqual([]);
+    expect(api.logs.errorLines()).toEqual([]);
     expect(await api.prisma.session.count()).toBe(0);
   });
 
@@ -64,7 +59,7 @@ describe('refusals keep their status', () => {
     const { status, body } = await postGraphql(api, { query: LOGIN, variables: { e: 'ada@example.com' } });
     expect(status).toBe(400);
     expect(errorOf(body)).toEqual({ code: 'BAD_USER_INPUT', field: 'p' });
-    expect(errorLines(api)).toEqual([]);
+    expect(api.logs.errorLines()).toEqual([]);
   });
 
   it('a well-typed request runs: 200 and INVALID_CREDENTIALS for an email without an account', async () => {
