@@ -40,8 +40,8 @@ describe('changePassword', () => {
 
   it('refuses a new password outside the policy as BAD_USER_INPUT on field newPassword', async () => {
     const api = await createTestApp();
-    const laptop = await api.signedIn({ userAgent: 'laptop' });
-    const result = await laptop.gql(ChangePassword, { currentPassword: ada.password, newPassword: 'short' });
+    const browser = await api.signedIn();
+    const result = await browser.gql(ChangePassword, { currentPassword: ada.password, newPassword: 'short' });
     expect(errorOf(result)).toEqual({ code: 'BAD_USER_INPUT', field: 'newPassword' });
   });
 
