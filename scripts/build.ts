@@ -3,7 +3,7 @@
 // loader, transform cache and source maps) for nothing the service needs at run time.
 //
 // One bundle per entry point: the service, and the migration child it spawns (which must sit
-// next to it, see src/db/migrate-child.ts). Our own code and the generated Prisma clients are
+// next to it, see src/db/migrate/migrate-child.ts). Our own code and the generated Prisma clients are
 // bundled; packages stay in node_modules, loaded by node as usual.
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,7 +14,7 @@ const outdir = join(repoRoot, 'dist');
 rmSync(outdir, { recursive: true, force: true });
 await build({
   absWorkingDir: repoRoot,
-  entryPoints: { main: 'src/main.ts', 'migrate-cli': 'src/db/migrate-cli.ts' },
+  entryPoints: { main: 'src/main.ts', 'migrate-cli': 'src/db/migrate/migrate-cli.ts' },
   outdir,
   bundle: true,
   platform: 'node',

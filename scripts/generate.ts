@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { derivePostgresqlSchema, POSTGRESQL_SCHEMA_FILE } from '../src/db/datamodel.ts';
+import { derivePostgresqlSchema, POSTGRESQL_SCHEMA_FILE } from '../src/db/migrate/datamodel.ts';
 import { repoRoot, schemaPath } from './paths.ts';
 
 const postgresqlSchema = join(repoRoot, POSTGRESQL_SCHEMA_FILE);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { migrationLayout } from '../src/db/layout.ts';
+import { migrationLayout } from '../src/db/migrate/layout.ts';
 
 /** Where the data model and its migrations live, from the repository root. */
 export const repoRoot = fileURLToPath(new URL('..', import.meta.url));

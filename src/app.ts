@@ -44,7 +44,7 @@ export interface AppDeps {
   log: Logger;
   /**
    * False while the database still lacks its migrations (PostgreSQL coming up, see
-   * db/migrate-on-start.ts): GraphQL requests then fail at once and /ready answers 503.
+   * db/migrate/migrate-on-start.ts): GraphQL requests then fail at once and /ready answers 503.
    * Default: always migrated, as when the caller migrated before creating the app.
    */
   isDatabaseMigrated?: () => boolean;

@@ -3,7 +3,7 @@
 import type { YogaInitialContext } from 'graphql-yoga';
 import type { AuthenticatedSession, AuthService } from './auth/service.ts';
 import { UnauthenticatedError } from './auth/errors.ts';
-import { DatabaseNotReadyError } from './db/migrate-on-start.ts';
+import { DatabaseNotReadyError } from './db/migrate/migrate-on-start.ts';
 import type { ClientInfo } from './auth/records.ts';
 import type { DatabaseClient } from './db/client.ts';
 import { clientInfoOf, type ServerContext } from './http/client-info.ts';

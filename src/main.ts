@@ -6,10 +6,9 @@ import { fileURLToPath } from 'node:url';
 import { createApp } from './app.ts';
 import { systemClock } from './clock.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
-import { createDatabase, poolSettingsOf } from './db/client.ts';
-import { parseDatabaseUrl } from './db/database-url.ts';
-import { migrationLayout } from './db/layout.ts';
-import { migrateOnStart } from './db/migrate-on-start.ts';
+import { openDatabase } from './db/client.ts';
+import { migrationLayout } from './db/migrate/layout.ts';
+import { migrateOnStart } from './db/migrate/migrate-on-start.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createLogMailer, createSmtpMailer, type Mailer } from './mail/mailer.ts';
 
@@ -38,11 +37,8 @@ function createMailer(config: Config, log: Logger): Mailer {
 async function main(): Promise<void> {
   const config = readConfig();
   const log = createLogger(config.logLevel);
-  const target = parseDatabaseUrl(config.databaseUrl);
-
-  const database = createDatabase(target, poolSettingsOf(config));
-  const migrations = await migrateOnStart(target, migrationLayout(target.provider, repoRoot), {
-    prisma: database.prisma,
+  const database = openDatabase(config);
+  const migrations = await migrateOnStart(database, migrationLayout(database.target.provider, repoRoot), {
     connectTimeoutMs: config.databaseConnectTimeoutSeconds * 1000,
     log,
   });

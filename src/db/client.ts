@@ -1,9 +1,9 @@
-// The Prisma client on a driver adapter. The service only ever talks to Prisma, so the choice
-// of database is made here and nowhere else.
+// Opening the database: the Prisma client on a driver adapter, and the session lookup beside it.
+// The choice of database is made here and nowhere else.
 import { PrismaClient as PostgresqlPrismaClient } from '../generated/prisma-postgresql/client.ts';
 import { PrismaClient as SqlitePrismaClient } from '../generated/prisma/client.ts';
 import type { Config } from '../config.ts';
-import type { DatabaseTarget } from './database-url.ts';
+import { parseDatabaseUrl, type DatabaseTarget } from './database-url.ts';
 import { createServicePool, postgresqlAdapterFactory, type PoolSettings } from './postgresql.ts';
 import { postgresqlSessionLookup, sqliteSessionLookup, type SessionLookup } from './session-lookup.ts';
 import { SQLITE_BUSY_TIMEOUT_MS, sqliteAdapterFactory } from './sqlite.ts';
@@ -17,30 +17,34 @@ import { SQLITE_BUSY_TIMEOUT_MS, sqliteAdapterFactory } from './sqlite.ts';
  */
 export type DatabaseClient = SqlitePrismaClient;
 
-export type { PoolSettings };
-
-export function poolSettingsOf(config: Config): PoolSettings {
-  return {
-    maxConnections: config.databasePoolSize,
-    connectTimeoutMs: config.databaseConnectTimeoutSeconds * 1000,
-    statementTimeoutMs: config.databaseStatementTimeoutSeconds * 1000,
-  };
-}
+/** The settings a database is opened with; the rest of Config does not matter here. */
+export type DatabaseConfig = Pick<
+  Config,
+  'databaseUrl' | 'databasePoolSize' | 'databaseConnectTimeoutSeconds' | 'databaseStatementTimeoutSeconds'
+>;
 
 /** What the service talks to: Prisma for everything, and the hot path's one prepared lookup. */
 export interface Database {
+  /** Which database this is (a SQLite file, or a PostgreSQL URL), for migrating it. */
+  target: DatabaseTarget;
   prisma: DatabaseClient;
   sessions: SessionLookup;
   /** Ends every connection (Prisma's, and the lookup's where it has its own). */
   close(): Promise<void>;
 }
 
-/** Connects lazily: creating it never fails because the database is away. */
-export function createDatabase(target: DatabaseTarget, pool: PoolSettings): Database {
+/**
+ * The one way in, for the service, the tests and the benchmark alike, so they all run on the
+ * same adapter, pool and pragmas. Connects lazily: opening never fails because the database is
+ * away (GET /ready reports that). A relative `file:` URL is relative to the working directory.
+ */
+export function openDatabase(config: DatabaseConfig): Database {
+  const target = parseDatabaseUrl(config.databaseUrl);
   if (target.provider === 'sqlite') {
     const prisma = new SqlitePrismaClient({ adapter: sqliteAdapterFactory(target) });
     const sessions = sqliteSessionLookup(target.filePath, SQLITE_BUSY_TIMEOUT_MS);
     return {
+      target,
       prisma,
       sessions,
       async close() {
@@ -50,15 +54,24 @@ export function createDatabase(target: DatabaseTarget, pool: PoolSettings): Data
     };
   }
   // One pool, shared by Prisma and the lookup, and ended here, where it was made.
-  const servicePool = createServicePool(target.url, pool);
+  const servicePool = createServicePool(target.url, poolSettingsOf(config));
   const prisma = new PostgresqlPrismaClient({ adapter: postgresqlAdapterFactory(servicePool) }) as unknown as DatabaseClient;
   return {
+    target,
     prisma,
     sessions: postgresqlSessionLookup(servicePool),
     async close() {
       await prisma.$disconnect();
       await servicePool.end();
     },
+  };
+}
+
+function poolSettingsOf(config: DatabaseConfig): PoolSettings {
+  return {
+    maxConnections: config.databasePoolSize,
+    connectTimeoutMs: config.databaseConnectTimeoutSeconds * 1000,
+    statementTimeoutMs: config.databaseStatementTimeoutSeconds * 1000,
   };
 }
 

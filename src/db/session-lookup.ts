@@ -110,7 +110,7 @@ const utcTimestamps = {
 
 /**
  * On the service's pool (shared with Prisma's adapter, so DATABASE_POOL_SIZE still bounds the
- * connections; createDatabase ends it). A named statement: each connection parses and plans it once.
+ * connections; openDatabase's close() ends it). A named statement: each connection parses and plans it once.
  */
 export function postgresqlSessionLookup(pool: pg.Pool): SessionLookup {
   return {

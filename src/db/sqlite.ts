@@ -1,10 +1,8 @@
-// SQLite through better-sqlite3: the service's one connection and the lock that lets one
-// process migrate a file at a time.
+// SQLite through better-sqlite3: the service's one connection (the migrations' lock is in
+// migrate/sqlite.ts).
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
-import Database from 'better-sqlite3';
-import { sqliteDirectory } from './database-url.ts';
-import { createOwnerOnlyDirectory, createOwnerOnlyFile } from './owner-only-files.ts';
+import { createOwnerOnlyFile } from './owner-only-files.ts';
 import { serialisedSqlite } from './serialised-sqlite-adapter.ts';
 
 /** How long a statement waits for another process's write lock before failing. */
@@ -38,28 +36,4 @@ function creatingOwnerOnly(inner: SqlMigrationAwareDriverAdapterFactory, filePat
     },
     connectToShadowDb: () => inner.connectToShadowDb(),
   };
-}
-
-const LOCK_WAIT_MS = 120_000;
-
-/**
- * Processes starting together on a fresh database must not both apply the same migration. For
- * SQLite the lock is an exclusive transaction on a sidecar file: the operating system releases
- * it if the holder dies, so a crash mid-migration cannot leave a stale lock behind.
- */
-export async function withMigrationLock<T>(target: { filePath: string }, work: () => Promise<T>): Promise<T> {
-  createOwnerOnlyDirectory(sqliteDirectory(target));
-  const lockPath = `${target.filePath}.migrate-lock`;
-  createOwnerOnlyFile(lockPath);
-  const lock = new Database(lockPath, { timeout: LOCK_WAIT_MS });
-  try {
-    lock.exec('BEGIN EXCLUSIVE');
-    try {
-      return await work();
-    } finally {
-      lock.exec('ROLLBACK');
-    }
-  } finally {
-    lock.close();
-  }
 }

@@ -1,6 +1,5 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { createDatabase, poolSettingsOf } from '../../src/db/client.ts';
-import { parseDatabaseUrl } from '../../src/db/database-url.ts';
+import { openDatabase } from '../../src/db/client.ts';
 import { createApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createLogMailer } from '../../src/mail/mailer.ts';
@@ -42,7 +41,7 @@ describe('HTTP surface', () => {
     const config = loadConfig({ DATABASE_URL: await unreachableDatabaseUrl() });
     const logs = captureLogs();
     // The adapter connects lazily, so the failure shows at the first query, not here.
-    const database = createDatabase(parseDatabaseUrl(config.databaseUrl), poolSettingsOf(config));
+    const database = openDatabase(config);
     onTestFinished(() => database.close());
     const { yoga } = createApp({ config, database, mailer: createLogMailer(logs.log, { redactBody: false }), clock: systemClock, log: logs.log });
     const response = await yoga.fetch('http://localhost/ready');

@@ -4,8 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
-import { createDatabase, poolSettingsOf } from '../../src/db/client.ts';
-import { parseDatabaseUrl } from '../../src/db/database-url.ts';
+import { openDatabase } from '../../src/db/client.ts';
 import { createLogMailer } from '../../src/mail/mailer.ts';
 import { createTestApp, errorOf } from '../helpers/app.ts';
 import { TestClock } from '../helpers/clock.ts';
@@ -56,7 +55,7 @@ describe('an unexpected error', () => {
   it('before execution (building the context) is logged exactly once', async () => {
     const config = loadConfig({ DATABASE_URL: await freshDatabaseUrl(), BCRYPT_COST: '4' });
     const logs = captureLogs();
-    const database = createDatabase(parseDatabaseUrl(config.databaseUrl), poolSettingsOf(config));
+    const database = openDatabase(config);
     const app = createApp({
       config,
       database,

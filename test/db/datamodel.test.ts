@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { derivePostgresqlSchema } from '../../src/db/datamodel.ts';
+import { derivePostgresqlSchema } from '../../src/db/migrate/datamodel.ts';
 import { schemaPath } from '../../scripts/paths.ts';
 
 const schema = readFileSync(schemaPath, 'utf8');

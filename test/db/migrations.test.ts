@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { migrationLayout } from '../../src/db/layout.ts';
-import { pendingMigrationSql } from '../../src/db/migration-diff.ts';
+import { migrationLayout } from '../../src/db/migrate/layout.ts';
+import { pendingMigrationSql } from '../../scripts/migrations/migration-diff.ts';
 import { repoRoot } from '../../scripts/paths.ts';
 import { postgresqlTemplate, testProvider } from '../helpers/db.ts';
 

@@ -1,12 +1,11 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
-import { createDatabase, poolSettingsOf } from '../../src/db/client.ts';
-import { parseDatabaseUrl } from '../../src/db/database-url.ts';
+import { openDatabase } from '../../src/db/client.ts';
 import { freshDatabaseUrl } from '../helpers/db.ts';
 
 describe('SQLite access from concurrent requests', () => {
   it("does not roll back another request's write with a failed transaction", async () => {
-    const { prisma, close } = createDatabase(parseDatabaseUrl(await freshDatabaseUrl()), poolSettingsOf(loadConfig({})));
+    const { prisma, close } = openDatabase(loadConfig({ DATABASE_URL: await freshDatabaseUrl() }));
     onTestFinished(close);
     let insideTransaction!: () => void;
     const transactionOpen = new Promise<void>((resolve) => (insideTransaction = resolve));

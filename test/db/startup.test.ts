@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readMigrationList } from '../../src/db/migrations.ts';
-import { migrationLayout } from '../../src/db/layout.ts';
+import { readMigrationList } from '../../src/db/migrate/migrations.ts';
+import { migrationLayout } from '../../src/db/migrate/layout.ts';
 import { repoRoot } from '../../scripts/paths.ts';
 import { startService, type RunningService } from '../helpers/service-process.ts';
 

@@ -6,8 +6,7 @@ import { onTestFinished } from 'vitest';
 import { createApp } from '../../src/app.ts';
 import type { AuthHooks } from '../../src/auth/service.ts';
 import { loadConfig } from '../../src/config.ts';
-import { createDatabase, poolSettingsOf } from '../../src/db/client.ts';
-import { parseDatabaseUrl } from '../../src/db/database-url.ts';
+import { openDatabase } from '../../src/db/client.ts';
 import { createLogMailer, createSmtpMailer } from '../../src/mail/mailer.ts';
 import { createAgent, type Agent } from './agent.ts';
 import { TestClock } from './clock.ts';
@@ -63,7 +62,7 @@ export async function createTestApp(env: Record<string, string> = {}, options: T
   });
   const logs = captureLogs();
   const clock = new TestClock();
-  const database = createDatabase(parseDatabaseUrl(config.databaseUrl), poolSettingsOf(config));
+  const database = openDatabase(config);
   const { prisma } = database;
   const mailer = config.smtpUrl ? createSmtpMailer(config.smtpUrl, config.mailFrom) : createLogMailer(logs.log, { redactBody: config.isProduction });
   const app = createApp({ config, database, mailer, clock, log: logs.log, hooks: options.hooks });

@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { inject, onTestFinished } from 'vitest';
-import type { Provider } from '../../src/db/datamodel.ts';
-import { createScratchDatabase, dropScratchDatabase, scratchDatabaseName } from '../../src/db/scratch-database.ts';
+import type { Provider } from '../../src/db/migrate/datamodel.ts';
+import { createScratchDatabase, dropScratchDatabase, scratchDatabaseName } from '../../scripts/migrations/scratch-database.ts';
 import type { PostgresqlTemplate } from './provided.ts';
 
 export function testProvider(): Provider {

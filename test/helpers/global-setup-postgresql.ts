@@ -6,9 +6,9 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { parseDatabaseUrl } from '../../src/db/database-url.ts';
-import { migrationLayout } from '../../src/db/layout.ts';
-import { migrateDatabase } from '../../src/db/migrate.ts';
-import { createScratchDatabase, dropScratchDatabase, scratchDatabaseName, SCRATCH_DATABASE_PREFIX } from '../../src/db/scratch-database.ts';
+import { migrationLayout } from '../../src/db/migrate/layout.ts';
+import { migrateDatabase } from '../../src/db/migrate/migrate.ts';
+import { createScratchDatabase, dropScratchDatabase, scratchDatabaseName, SCRATCH_DATABASE_PREFIX } from '../../scripts/migrations/scratch-database.ts';
 import { postgresqlServerUrl, repoRoot } from '../../scripts/paths.ts';
 import './provided.ts';
 

@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { TestProject } from 'vitest/node';
 import { parseDatabaseUrl } from '../../src/db/database-url.ts';
-import { migrationLayout } from '../../src/db/layout.ts';
-import { migrateDatabase } from '../../src/db/migrate.ts';
+import { migrationLayout } from '../../src/db/migrate/layout.ts';
+import { migrateDatabase } from '../../src/db/migrate/migrate.ts';
 import { repoRoot } from '../../scripts/paths.ts';
 import './provided.ts';
 

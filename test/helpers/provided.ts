@@ -1,5 +1,5 @@
 // What the global set-ups hand to the tests (vitest's provide/inject).
-import type { Provider } from '../../src/db/datamodel.ts';
+import type { Provider } from '../../src/db/migrate/datamodel.ts';
 
 export interface PostgresqlTemplate {
   /** The server's own database, where scratch databases are created and dropped. */

@@ -3,9 +3,9 @@
 // a proxy the test cuts, since the server itself is shared).
 import pg from 'pg';
 import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
-import { migrationLayout } from '../../src/db/layout.ts';
-import { readMigrationList } from '../../src/db/migrations.ts';
-import { MIGRATION_LOCK_KEY } from '../../src/db/postgresql.ts';
+import { migrationLayout } from '../../src/db/migrate/layout.ts';
+import { readMigrationList } from '../../src/db/migrate/migrations.ts';
+import { MIGRATION_LOCK_KEY } from '../../src/db/migrate/postgresql.ts';
 import { repoRoot } from '../../scripts/paths.ts';
 import { emptyPostgresqlDatabaseUrl, freshDatabaseUrl, queryPostgresql, withPort } from '../helpers/db.ts';
 import { errorOf } from '../helpers/errors.ts';

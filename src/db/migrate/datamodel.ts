@@ -11,7 +11,7 @@ export const POSTGRESQL_SCHEMA_FILE = 'src/generated/postgresql.prisma';
 /** The PostgreSQL client's output, relative to POSTGRESQL_SCHEMA_FILE. */
 const POSTGRESQL_CLIENT_OUTPUT = './prisma-postgresql';
 
-const HEADER = '// Derived from prisma/schema.prisma by src/db/datamodel.ts (npm run generate). Do not edit.\n\n';
+const HEADER = '// Derived from prisma/schema.prisma by src/db/migrate/datamodel.ts (npm run generate). Do not edit.\n\n';
 
 /** A top-level block such as `generator client { … }` or `datasource db { … }`. */
 const blockPattern = (keyword: string) => new RegExp(`^${keyword}\\s+(\\w+)\\s*\\{[^}]*\\}\\s*\\n?`, 'gm');

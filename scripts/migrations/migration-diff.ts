@@ -1,13 +1,13 @@
 // What the checked-in migrations lack compared with the data model, as SQL. Used to write a
-// new migration (scripts/new-migration.ts) and to prove none is missing (test/db).
+// new migration (new-migration.ts) and to prove none is missing (test/db).
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory, SqlQuery } from '@prisma/driver-adapter-utils';
-import { readDatamodel } from './datamodel.ts';
-import type { MigrationLayout } from './layout.ts';
-import { noFilters, readMigrationList } from './migrations.ts';
-import { schemaEngineAdapterFactory } from './postgresql.ts';
+import { readDatamodel } from '../../src/db/migrate/datamodel.ts';
+import type { MigrationLayout } from '../../src/db/migrate/layout.ts';
+import { noFilters, readMigrationList } from '../../src/db/migrate/migrations.ts';
+import { schemaEngineAdapterFactory } from '../../src/db/migrate/postgresql.ts';
+import { withSchemaEngine } from '../../src/db/migrate/schema-engine.ts';
 import { withScratchDatabase } from './scratch-database.ts';
-import { withSchemaEngine } from './schema-engine.ts';
 
 const CONNECT_TIMEOUT_MS = 5000;
 

@@ -2,11 +2,12 @@
 // them in _prisma_migrations exactly as `prisma migrate deploy` would.
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { readDatamodel } from './datamodel.ts';
-import type { DatabaseTarget } from './database-url.ts';
+import type { DatabaseTarget } from '../database-url.ts';
 import type { MigrationLayout } from './layout.ts';
 import { noFilters, readMigrationList } from './migrations.ts';
 import * as postgresql from './postgresql.ts';
 import { withSchemaEngine, type EngineLog } from './schema-engine.ts';
+import { sqliteAdapterFactory } from '../sqlite.ts';
 import * as sqlite from './sqlite.ts';
 
 export interface MigrateOptions {
@@ -32,7 +33,7 @@ export async function migrateDatabase(target: DatabaseTarget, layout: MigrationL
     );
     return appliedMigrationNames;
   };
-  if (target.provider === 'sqlite') return sqlite.withMigrationLock(target, () => apply(sqlite.sqliteAdapterFactory(target)));
+  if (target.provider === 'sqlite') return sqlite.withMigrationLock(target, () => apply(sqliteAdapterFactory(target)));
   return postgresql.withMigrationLock(
     target.url,
     options.connectTimeoutMs,

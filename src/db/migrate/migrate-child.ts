@@ -3,7 +3,7 @@
 // child exits instead of staying in the service for its whole life.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { DatabaseTarget } from './database-url.ts';
+import type { DatabaseTarget } from '../database-url.ts';
 import type { MigrationLayout } from './layout.ts';
 
 export interface MigrationJob {

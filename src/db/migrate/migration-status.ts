@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DatabaseClient } from './client.ts';
+import type { DatabaseClient } from '../client.ts';
 import type { MigrationLayout } from './layout.ts';
 import { readMigrationList } from './migrations.ts';
 

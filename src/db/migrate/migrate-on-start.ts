@@ -1,10 +1,9 @@
 // Migrating at start-up. SQLite is a local file: if it cannot be migrated now, waiting will not
 // help, so start-up fails as before. PostgreSQL is a server that may be down or restarting
 // while instances start: the process comes up not-ready and keeps trying in the background.
-import type { Logger } from '../logger.ts';
-import type { DatabaseTarget } from './database-url.ts';
+import type { Logger } from '../../logger.ts';
+import type { Database } from '../client.ts';
 import type { MigrationLayout } from './layout.ts';
-import type { DatabaseClient } from './client.ts';
 import { migrateInChildProcess } from './migrate-child.ts';
 import { hasPendingMigrations } from './migration-status.ts';
 
@@ -32,17 +31,18 @@ export interface RetryPolicy {
 const DEFAULT_RETRY: RetryPolicy = { firstDelayMs: 250, maxDelayMs: 10_000 };
 
 export async function migrateOnStart(
-  target: DatabaseTarget,
+  database: Pick<Database, 'target' | 'prisma'>,
   layout: MigrationLayout,
-  options: { prisma: DatabaseClient; connectTimeoutMs: number; log: Logger; retry?: RetryPolicy },
+  options: { connectTimeoutMs: number; log: Logger; retry?: RetryPolicy },
 ): Promise<MigrationState> {
+  const { target, prisma } = database;
   const { log } = options;
   const shutdown = new AbortController();
   const migrate = async () => {
-    const pending = await hasPendingMigrations(options.prisma, layout);
+    const pending = await hasPendingMigrations(prisma, layout);
     // The engine locks a SQLite file for itself: the service's connection must be closed
     // meanwhile (Prisma opens it again at the next query).
-    if (pending) await options.prisma.$disconnect();
+    if (pending) await prisma.$disconnect();
     const applied = pending ? await migrateInChildProcess({ target, layout, connectTimeoutMs: options.connectTimeoutMs }, shutdown.signal) : [];
     log.info({ provider: target.provider, applied }, applied.length > 0 ? 'database migrated' : 'database up to date');
   };

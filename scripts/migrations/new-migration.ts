@@ -4,10 +4,10 @@
 // scratch database of the server named by TEST_POSTGRESQL_URL (see README).
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import type { Provider } from '../src/db/datamodel.ts';
-import { migrationLayout } from '../src/db/layout.ts';
-import { pendingMigrationSql } from '../src/db/migration-diff.ts';
-import { postgresqlServerUrl, repoRoot } from './paths.ts';
+import type { Provider } from '../../src/db/migrate/datamodel.ts';
+import { migrationLayout } from '../../src/db/migrate/layout.ts';
+import { postgresqlServerUrl, repoRoot } from '../paths.ts';
+import { pendingMigrationSql } from './migration-diff.ts';
 
 const name = process.argv[2];
 if (name === undefined || !/^[a-z0-9_]+$/.test(name)) {
