@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.ts';
 import { httpsLinkProblems } from '../src/production-settings.ts';
 import { exitOf, spawnService } from './helpers/service-process.ts';
@@ -110,27 +110,21 @@ describe('loadConfig', () => {
         SESSION_IDLE_TIMEOUT_SECONDS: '-5',
         CORS_ORIGINS: '*',
       });
+    const variables = [
+      'BCRYPT_COST',
+      'CORS_ORIGINS',
+      'DATABASE_CONNECT_TIMEOUT_SECONDS',
+      'DATABASE_POOL_SIZE',
+      'DATABASE_URL',
+      'PORT',
+      'SESSION_IDLE_TIMEOUT_SECONDS',
+      'SMTP_URL',
+    ];
     expect(attempt).toThrow(ConfigError);
-    const problems = (() => {
-      try {
-        attempt();
-        return [];
-      } catch (error) {
-        return (error as ConfigError).problems;
-      }
-    })();
-    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(
-      [
-        'BCRYPT_COST',
-        'CORS_ORIGINS',
-        'DATABASE_CONNECT_TIMEOUT_SECONDS',
-        'DATABASE_POOL_SIZE',
-        'DATABASE_URL',
-        'PORT',
-        'SESSION_IDLE_TIMEOUT_SECONDS',
-        'SMTP_URL',
-      ].sort(),
-    );
+    // One problem per variable, each line starting with its name: exactly these eight, in any order.
+    const namesExactly = (problems: readonly string[]) =>
+      JSON.stringify(problems.map((p) => p.split(':')[0]).sort()) === JSON.stringify([...variables].sort());
+    expect(attempt).toThrow(expect.objectContaining({ problems: expect.toSatisfy(namesExactly, `problems naming exactly ${variables.join(', ')}`) }));
   });
 
   it('refuses a bcrypt cost below 10 in production', () => {
@@ -198,20 +192,19 @@ describe('npm start with a bad value', () => {
 });
 
 describe('npm start on a port that is taken', () => {
-  it('stops with exit code 1 and says so', async () => {
+  it('stops with exit code 1, saying the address is already in use', async () => {
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const { port } = blocker.address() as AddressInfo;
     const dir = mkdtempSync(join(tmpdir(), 'auth-api-port-'));
-    try {
-      const child = spawnService({ PORT: String(port), DATABASE_URL: `file:${dir}/auth.db` });
-      let stdout = '';
-      child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-      expect(await exitOf(child)).toBe(1);
-      expect(stdout).toContain(`cannot listen on 127.0.0.1:${port}: the address is already in use`);
-    } finally {
+    onTestFinished(() => {
       blocker.close();
       rmSync(dir, { recursive: true, force: true });
-    }
+    });
+    const child = spawnService({ PORT: String(port), DATABASE_URL: `file:${dir}/auth.db` });
+    let stdout = '';
+    child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    expect(await exitOf(child)).toBe(1);
+    expect(stdout).toContain(`cannot listen on 127.0.0.1:${port}: the address is already in use`);
   });
 });

@@ -1,23 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { codeOf, createTestApp, type TestApp } from '../helpers/app.ts';
-import { ChangePassword, Login, Me, Register, RequestPasswordReset, ResetPassword, ada } from '../helpers/operations.ts';
-import { resetTokenFrom, startSmtpServer } from '../helpers/smtp.ts';
+import { createTestApp, errorOf } from '../helpers/app.ts';
+import { ChangePassword, Login, Me, RequestPasswordReset, ResetPassword, ada } from '../helpers/operations.ts';
+import { resetTokenFrom } from '../helpers/smtp.ts';
 
 const newPassword = 'an entirely new passphrase';
-
-async function twoDevices(api: TestApp) {
-  const laptop = api.agent('laptop');
-  await laptop.gql(Register, ada);
-  await laptop.gql(Login, ada);
-  const phone = api.agent('phone');
-  await phone.gql(Login, ada);
-  return { laptop, phone };
-}
 
 describe('changePassword', () => {
   it('sets the password, ends the other sessions and rotates this one to a new cookie', async () => {
     const api = await createTestApp();
-    const { laptop, phone } = await twoDevices(api);
+    const laptop = await api.signedIn({ userAgent: 'laptop' });
+    const phone = await api.signedIn({ userAgent: 'phone' });
     const before = laptop.cookie!;
 
     const result = await laptop.gql(ChangePassword, { currentPassword: ada.password, newPassword });
@@ -32,39 +24,38 @@ describe('changePassword', () => {
     expect((await phone.gql(Me)).data).toEqual({ me: null });
     expect(await api.prisma.session.count()).toBe(1);
 
-    expect(codeOf(await api.agent().gql(Login, ada))).toBe('INVALID_CREDENTIALS');
-    expect((await api.agent().gql(Login, { email: ada.email, password: newPassword })).errors).toBeUndefined();
+    expect(errorOf(await api.agent().gql(Login, ada))).toEqual({ code: 'INVALID_CREDENTIALS' });
+    expect(errorOf(await api.agent().gql(Login, { email: ada.email, password: newPassword }))).toBeNull();
   });
 
-  it('refuses a wrong current password with INVALID_CREDENTIALS and changes nothing', async () => {
+  it('refuses a wrong current password with INVALID_CREDENTIALS and keeps the password and the other sessions', async () => {
     const api = await createTestApp();
-    const { laptop, phone } = await twoDevices(api);
+    const laptop = await api.signedIn({ userAgent: 'laptop' });
+    const phone = await api.signedIn({ userAgent: 'phone' });
     const result = await laptop.gql(ChangePassword, { currentPassword: 'not my password', newPassword });
-    expect(codeOf(result)).toBe('INVALID_CREDENTIALS');
+    expect(errorOf(result)).toEqual({ code: 'INVALID_CREDENTIALS' });
     expect((await phone.gql(Me)).data?.me).not.toBeNull();
-    expect((await api.agent().gql(Login, ada)).errors).toBeUndefined();
+    expect(errorOf(await api.agent().gql(Login, ada))).toBeNull();
   });
 
-  it('holds the new password to the policy, on field newPassword', async () => {
+  it('refuses a new password outside the policy as BAD_USER_INPUT on field newPassword', async () => {
     const api = await createTestApp();
-    const { laptop } = await twoDevices(api);
-    const result = await laptop.gql(ChangePassword, { currentPassword: ada.password, newPassword: 'short' });
-    expect(codeOf(result)).toBe('BAD_USER_INPUT');
-    expect(result.errors?.[0]?.extensions?.field).toBe('newPassword');
+    const browser = await api.signedIn();
+    const result = await browser.gql(ChangePassword, { currentPassword: ada.password, newPassword: 'short' });
+    expect(errorOf(result)).toEqual({ code: 'BAD_USER_INPUT', field: 'newPassword' });
   });
 
-  it('needs a session: UNAUTHENTICATED', async () => {
+  it('answers UNAUTHENTICATED without a session', async () => {
     const api = await createTestApp();
-    expect(codeOf(await api.gql(ChangePassword, { currentPassword: ada.password, newPassword }))).toBe('UNAUTHENTICATED');
+    expect(errorOf(await api.gql(ChangePassword, { currentPassword: ada.password, newPassword }))).toEqual({ code: 'UNAUTHENTICATED' });
   });
 
-  it('voids a reset token mailed before the change', async () => {
-    const smtp = await startSmtpServer();
-    const api = await createTestApp({ SMTP_URL: smtp.url });
-    const { laptop } = await twoDevices(api);
+  it('voids a reset token mailed before the change: INVALID_TOKEN', async () => {
+    const api = await createTestApp({}, { smtp: true });
+    const laptop = await api.signedIn({ userAgent: 'laptop' });
     await api.gql(RequestPasswordReset, { email: ada.email });
-    const token = resetTokenFrom(await smtp.nextMail());
+    const token = resetTokenFrom(await api.mailTo(ada.email));
     await laptop.gql(ChangePassword, { currentPassword: ada.password, newPassword });
-    expect(codeOf(await api.gql(ResetPassword, { token, newPassword: 'yet another passphrase' }))).toBe('INVALID_TOKEN');
+    expect(errorOf(await api.gql(ResetPassword, { token, newPassword: 'yet another passphrase' }))).toEqual({ code: 'INVALID_TOKEN' });
   });
 });

@@ -18,7 +18,7 @@ describe('PasswordHasher', () => {
     expect(await hasher.verify(`${prefix}a`, hash)).toBe(true);
   });
 
-  it('never verifies against a missing hash, after a real compare with the dummy', async () => {
+  it('never verifies against a missing hash, and has a dummy hash at the configured cost to compare with', async () => {
     const dummy = await hasher.dummyHash();
     expect(dummy).toMatch(/^\$2b\$04\$/);
     expect(await hasher.verify('anything at all', null)).toBe(false);
@@ -34,12 +34,12 @@ describe('password policy', () => {
     expect(assertPasswordPolicy('Ⅻ'.repeat(4), 'password')).toBe('XII'.repeat(4));
   });
 
-  it('names the field it refuses', () => {
+  it('names the field it refuses, and refuses an empty current password', () => {
     expect(() => assertPasswordPolicy('short', 'newPassword')).toThrow(expect.objectContaining({ field: 'newPassword' }));
     expect(() => assertPasswordCandidate('', 'currentPassword')).toThrow(InvalidInputError);
   });
 
-  it('refuses megabytes of input before normalising them', () => {
+  it('refuses a 5-million-character password as over the 256 limit', () => {
     expect(() => assertPasswordPolicy('x'.repeat(5_000_000), 'password')).toThrow(/at most 256/);
   });
 });

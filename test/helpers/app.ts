@@ -1,26 +1,25 @@
-// createTestApp(): the real app (schema, service, Prisma, the project's database) behind yoga.fetch, with
-// a clock the test moves and agents that keep cookies the way a browser does.
-import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import { print } from 'graphql';
+// createTestApp(): the test fixture. The real app (schema, service, Prisma, the project's
+// database) behind yoga.fetch, with a clock the test moves, agents that keep cookies the way a
+// browser does, and the steps most tests begin with: a signed-in user (`signedIn`), the mail an
+// address received (`mailTo`) and the error envelope of a result (`errorOf`).
 import { onTestFinished } from 'vitest';
 import { createApp } from '../../src/app.ts';
 import type { AuthHooks } from '../../src/auth/service.ts';
 import { loadConfig } from '../../src/config.ts';
 import { openDatabase } from '../../src/db/client.ts';
 import { createLogMailer, createSmtpMailer } from '../../src/mail/mailer.ts';
+import { createAgent, type Agent } from './agent.ts';
 import { TestClock } from './clock.ts';
 import { freshDatabaseUrl } from './db.ts';
+import { errorOf } from './errors.ts';
 import { captureLogs } from './logs.ts';
+import { Login, Register, ada } from './operations.ts';
+import { startSmtpServer, type ReceivedMail, type SmtpServer } from './smtp.ts';
 
-export interface GqlResult<T = Record<string, unknown>> {
-  status: number;
-  headers: Headers;
-  data: T | null | undefined;
-  errors: Array<{ message: string; path?: string[]; extensions?: Record<string, unknown> }> | undefined;
-}
+export { createAgent, type Agent, type GqlResult } from './agent.ts';
+export { codeOf, errorOf, type ErrorEnvelope, type HasErrors } from './errors.ts';
 
 export type TestApp = Awaited<ReturnType<typeof createTestApp>>;
-export type Agent = ReturnType<TestApp['agent']>;
 
 /**
  * Requests through yoga.fetch have no socket, so they all share one client-IP bucket; the
@@ -34,9 +33,33 @@ export const roomyIpLimits = {
   RATE_LIMIT_CHANGE_PASSWORD_PER_IP: '10000/60',
 };
 
-export async function createTestApp(env: Record<string, string> = {}, options: { defaultLimits?: boolean; hooks?: AuthHooks } = {}) {
+export interface TestAppOptions {
+  /** Keep the service's own per-IP limits instead of `roomyIpLimits`. */
+  defaultLimits?: boolean;
+  hooks?: AuthHooks;
+  /** Deliver mail to a real SMTP server in the test (read it with `mailTo`); otherwise mail goes to the log. */
+  smtp?: boolean;
+}
+
+export interface SignInOptions {
+  /** Default: `ada` of operations.ts. */
+  email?: string;
+  password?: string;
+  userAgent?: string;
+  /** The address the agent comes from (read only with TRUST_PROXY=1). */
+  ip?: string;
+}
+
+export async function createTestApp(env: Record<string, string> = {}, options: TestAppOptions = {}) {
+  const smtp: SmtpServer | null = options.smtp ? await startSmtpServer() : null;
   const limits = options.defaultLimits ? {} : roomyIpLimits;
-  const config = loadConfig({ DATABASE_URL: env.DATABASE_URL ?? (await freshDatabaseUrl()), BCRYPT_COST: '4', ...limits, ...env });
+  const config = loadConfig({
+    DATABASE_URL: env.DATABASE_URL ?? (await freshDatabaseUrl()),
+    BCRYPT_COST: '4',
+    ...limits,
+    ...(smtp === null ? {} : { SMTP_URL: smtp.url }),
+    ...env,
+  });
   const logs = captureLogs();
   const clock = new TestClock();
   const database = openDatabase(config);
@@ -49,63 +72,52 @@ export async function createTestApp(env: Record<string, string> = {}, options: {
     mailer.close();
   });
 
+  /** A client with its own cookie jar (and, with TRUST_PROXY=1, its own address). */
+  const agent = (userAgent = 'vitest-agent', ip: string | null = null): Agent => createAgent(app.yoga, userAgent, ip);
+
   /**
-   * A client with its own cookie jar (and, with TRUST_PROXY=1, its own address). `cookie` is
-   * the session cookie's value and `deviceCookie` the device cookie's, whatever their names.
+   * A new agent signed in through the API as `email` (default ada), registering the account
+   * first unless it exists. Throws with the error envelope if either step is refused, so a test
+   * never goes on without the session it asked for.
    */
-  function agent(userAgent = 'vitest-agent', ip: string | null = null) {
-    const jar = new Map<string, string>();
-    const nameOf = (kind: 'session' | 'device') => [...jar.keys()].find((name) => name.replace(/^__Host-/, '') === kind) ?? kind;
-    const setOrDelete = (name: string, value: string | null) => (value === null ? jar.delete(name) : jar.set(name, value));
-    return {
-      get cookie() {
-        return jar.get(nameOf('session')) ?? null;
-      },
-      set cookie(value: string | null) {
-        setOrDelete(nameOf('session'), value);
-      },
-      get deviceCookie() {
-        return jar.get(nameOf('device')) ?? null;
-      },
-      set deviceCookie(value: string | null) {
-        setOrDelete(nameOf('device'), value);
-      },
-      /** The Set-Cookie headers of the last response. */
-      lastSetCookies: [] as string[],
-      async gql<T = Record<string, unknown>, V = Record<string, unknown>>(
-        document: TypedDocumentNode<T, V> | string,
-        variables?: V,
-      ): Promise<GqlResult<T>> {
-        const query = typeof document === 'string' ? document : print(document);
-        const cookieHeader = [...jar].map(([name, value]) => `${name}=${encodeURIComponent(value)}`).join('; ');
-        const response = await app.yoga.fetch('http://localhost/graphql', {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            'user-agent': userAgent,
-            ...(ip === null ? {} : { 'x-forwarded-for': ip }),
-            ...(cookieHeader === '' ? {} : { cookie: cookieHeader }),
-          },
-          body: JSON.stringify({ query, variables: variables ?? {} }),
-        });
-        this.lastSetCookies = response.headers.getSetCookie();
-        for (const header of this.lastSetCookies) {
-          const [pair] = header.split(';');
-          const name = pair!.slice(0, pair!.indexOf('='));
-          const value = pair!.slice(pair!.indexOf('=') + 1);
-          const expired = /Expires=Thu, 01 Jan 1970/i.test(header);
-          setOrDelete(name, expired || value === '' ? null : decodeURIComponent(value));
-        }
-        const body = (await response.json()) as { data?: T | null; errors?: GqlResult['errors'] };
-        return { status: response.status, headers: response.headers, data: body.data, errors: body.errors };
-      },
-    };
+  async function signedIn(options: SignInOptions = {}) {
+    const credentials = { email: options.email ?? ada.email, password: options.password ?? ada.password };
+    const browser = agent(options.userAgent, options.ip ?? null);
+    const registered = await browser.gql(Register, credentials);
+    const refusal = errorOf(registered);
+    if (refusal !== null && refusal.code !== 'EMAIL_TAKEN') throw new Error(`signedIn: register refused: ${JSON.stringify(refusal)}`);
+    const login = await browser.gql(Login, credentials);
+    if (!login.data?.login || browser.cookie === null) throw new Error(`signedIn: login refused: ${JSON.stringify(errorOf(login))}`);
+    return Object.assign(browser, { user: login.data.login });
+  }
+
+  /** The next mail to `email` that the test has not read yet (needs `{ smtp: true }`). */
+  function mailTo(email: string): Promise<ReceivedMail> {
+    return mailbox().nextMailTo(email);
+  }
+
+  /** The SMTP server behind `mailTo`: every mail it received, or close it to make delivery fail. */
+  function mailbox(): SmtpServer {
+    if (smtp === null) throw new Error('this app sends no mail to a server: create it with createTestApp(env, { smtp: true })');
+    return smtp;
   }
 
   const main = agent();
-  return { ...app, config, database, prisma, clock, logs, agent, gql: main.gql, main };
+  return {
+    ...app,
+    config,
+    database,
+    prisma,
+    clock,
+    logs,
+    agent,
+    main,
+    gql: main.gql,
+    signedIn,
+    mailTo,
+    errorOf,
+    mailbox,
+  };
 }
 
-export function codeOf(result: GqlResult): unknown {
-  return result.errors?.[0]?.extensions?.code;
-}
+export type SignedInAgent = Awaited<ReturnType<TestApp['signedIn']>>;

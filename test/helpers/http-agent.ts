@@ -35,9 +35,8 @@ export function httpAgent() {
   };
 }
 
-export function codeOfResult(result: HttpResult<unknown>): unknown {
-  return result.errors?.[0]?.extensions?.code;
-}
+/** The first error's code. Kept for tests written before errorOf (errors.ts), which reads these results too. */
+export { codeOf as codeOfResult } from './errors.ts';
 
 /** GET /ready of the instance whose GraphQL endpoint is `graphqlUrl`. */
 export async function readyStatus(graphqlUrl: string): Promise<number> {

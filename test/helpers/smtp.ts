@@ -11,10 +11,50 @@ export interface ReceivedMail {
   text: string;
 }
 
+export type SmtpServer = Awaited<ReturnType<typeof startSmtpServer>>;
+
+/** How long a test waits for a mail before it fails naming the address, well inside testTimeout. */
+const MAIL_WAIT_MS = 15_000;
+
 export async function startSmtpServer() {
   const received: ReceivedMail[] = [];
-  const waiters: Array<(mail: ReceivedMail) => void> = [];
-  let taken = 0;
+  const taken = new Set<ReceivedMail>();
+  const waiters: Array<{ wants: (mail: ReceivedMail) => boolean; deliver: (mail: ReceivedMail) => void }> = [];
+
+  /** Hands a mail to the first waiter that wants it; a mail no one wants waits to be taken. */
+  function arrive(mail: ReceivedMail): void {
+    received.push(mail);
+    const index = waiters.findIndex((waiter) => waiter.wants(mail));
+    if (index === -1) return;
+    const [waiter] = waiters.splice(index, 1);
+    taken.add(mail);
+    waiter!.deliver(mail);
+  }
+
+  /** The first mail no one has taken that `wants` accepts, now or when it arrives. */
+  function take(wants: (mail: ReceivedMail) => boolean, what: string): Promise<ReceivedMail> {
+    const waiting = received.find((mail) => !taken.has(mail) && wants(mail));
+    if (waiting) {
+      taken.add(waiting);
+      return Promise.resolve(waiting);
+    }
+    return new Promise((resolve, reject) => {
+      const waiter = {
+        wants,
+        deliver: (mail: ReceivedMail) => {
+          clearTimeout(timer);
+          resolve(mail);
+        },
+      };
+      const timer = setTimeout(() => {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        reject(new Error(`no ${what} arrived within ${MAIL_WAIT_MS / 1000} s`));
+      }, MAIL_WAIT_MS);
+      timer.unref();
+      waiters.push(waiter);
+    });
+  }
+
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
@@ -24,17 +64,7 @@ export async function startSmtpServer() {
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
         const raw = Buffer.concat(chunks).toString('utf8');
-        const mail = {
-          to: session.envelope.rcptTo.map((r) => r.address),
-          raw,
-          text: raw.replace(/=\r?\n/g, '').replace(/=3D/g, '='),
-        };
-        received.push(mail);
-        const waiter = waiters.shift();
-        if (waiter) {
-          taken += 1;
-          waiter(mail);
-        }
+        arrive({ to: session.envelope.rcptTo.map((r) => r.address), raw, text: raw.replace(/=\r?\n/g, '').replace(/=3D/g, '=') });
         done();
       });
     },
@@ -44,19 +74,13 @@ export async function startSmtpServer() {
   onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
   return {
     url: `smtp://127.0.0.1:${port}`,
+    /** Every mail received so far, in order, taken or not. */
     received,
     /** The next mail to arrive (or one already here that no one has taken). */
-    nextMail(): Promise<ReceivedMail> {
-      return new Promise((resolve) => {
-        const waiting = received[taken];
-        if (waiting) {
-          taken += 1;
-          resolve(waiting);
-        } else {
-          waiters.push(resolve);
-        }
-      });
-    },
+    nextMail: (): Promise<ReceivedMail> => take(() => true, 'mail'),
+    /** The next mail addressed to `email` that no one has taken (addresses compared without case). */
+    nextMailTo: (email: string): Promise<ReceivedMail> =>
+      take((mail) => mail.to.some((to) => to.toLowerCase() === email.toLowerCase()), `mail to ${email}`),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

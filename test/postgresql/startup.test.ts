@@ -8,7 +8,8 @@ import { readMigrationList } from '../../src/db/migrate/migrations.ts';
 import { MIGRATION_LOCK_KEY } from '../../src/db/migrate/postgresql.ts';
 import { repoRoot } from '../../scripts/paths.ts';
 import { emptyPostgresqlDatabaseUrl, freshDatabaseUrl, queryPostgresql, withPort } from '../helpers/db.ts';
-import { codeOfResult, eventually, httpAgent, readyStatus } from '../helpers/http-agent.ts';
+import { errorOf } from '../helpers/errors.ts';
+import { eventually, httpAgent, readyStatus } from '../helpers/http-agent.ts';
 import { Login, Me, Register, ada } from '../helpers/operations.ts';
 import { startService, type RunningService } from '../helpers/service-process.ts';
 import { startTcpProxy } from '../helpers/tcp-proxy.ts';
@@ -88,7 +89,7 @@ describe('PostgreSQL being migrated by another process', () => {
     const service = await start(url);
     // The database answers, but its tables are not there yet: no traffic for this instance.
     expect(await readyStatus(service.url)).toBe(503);
-    expect(codeOfResult(await httpAgent().gql(service.url, Me))).toBe('INTERNAL_SERVER_ERROR');
+    expect(errorOf(await httpAgent().gql(service.url, Me))).toEqual({ code: 'INTERNAL_SERVER_ERROR' });
 
     await other.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
     expect(await service.waitForLine(migrationOutcome)).toMatchObject({ msg: 'database migrated' });
@@ -117,7 +118,7 @@ describe('PostgreSQL down at start', () => {
 
     expect(await readyStatus(service.url)).toBe(503);
     const early = await httpAgent().gql(service.url, Register, ada);
-    expect(codeOfResult(early)).toBe('INTERNAL_SERVER_ERROR');
+    expect(errorOf(early)).toEqual({ code: 'INTERNAL_SERVER_ERROR' });
     expect(early.elapsedMs).toBeLessThan(2000);
     await service.waitForLine((l) => l.msg === 'database not ready: cannot migrate yet, retrying');
 
@@ -141,7 +142,7 @@ describe('PostgreSQL going away while serving', () => {
     await proxy.down();
     expect(await readyStatus(service.url)).toBe(503);
     const during = await agent.gql(service.url, Me);
-    expect(codeOfResult(during)).toBe('INTERNAL_SERVER_ERROR');
+    expect(errorOf(during)).toEqual({ code: 'INTERNAL_SERVER_ERROR' });
     expect(during.elapsedMs).toBeLessThan(2000);
     expect(service.child.exitCode).toBeNull();
 
@@ -164,7 +165,7 @@ describe('PostgreSQL going away while serving', () => {
     await proxy.blackhole();
     const during = await Promise.all([agent.gql(service.url, Me), agent.gql(service.url, Me), agent.gql(service.url, Me)]);
     for (const result of during) {
-      expect(codeOfResult(result)).toBe('INTERNAL_SERVER_ERROR');
+      expect(errorOf(result)).toEqual({ code: 'INTERNAL_SERVER_ERROR' });
       expect(result.elapsedMs).toBeLessThan(6000);
     }
     expect(service.child.exitCode).toBeNull();

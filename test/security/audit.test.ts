@@ -12,12 +12,11 @@ import {
   Sessions,
   ada,
 } from '../helpers/operations.ts';
-import { resetTokenFrom, startSmtpServer } from '../helpers/smtp.ts';
+import { resetTokenFrom } from '../helpers/smtp.ts';
 
 describe('audit trail', () => {
   it('records who did what from where, and never a password or token', async () => {
-    const smtp = await startSmtpServer();
-    const api = await createTestApp({ SMTP_URL: smtp.url, TRUST_PROXY: '1', RATE_LIMIT_RESET_REQUEST_PER_EMAIL: '1/3600' });
+    const api = await createTestApp({ TRUST_PROXY: '1', RATE_LIMIT_RESET_REQUEST_PER_EMAIL: '1/3600' }, { smtp: true });
     const laptop = api.agent('Laptop Browser/1.0', '203.0.113.10');
     const phone = api.agent('Phone App/2.0', '198.51.100.20');
 
@@ -29,10 +28,10 @@ describe('audit trail', () => {
     await laptop.gql(RevokeSession, { id: phoneSession.id });
     const newPassword = 'an audited new phrase';
     await laptop.gql(ChangePassword, { currentPassword: ada.password, newPassword });
-    expect((await smtp.nextMail()).raw).toMatch(/Subject: Your password was changed/);
+    expect((await api.mailTo(ada.email)).raw).toMatch(/Subject: Your password was changed/);
     await laptop.gql(Logout);
     await laptop.gql(RequestPasswordReset, { email: ada.email });
-    const token = resetTokenFrom(await smtp.nextMail());
+    const token = resetTokenFrom(await api.mailTo(ada.email));
     await laptop.gql(RequestPasswordReset, { email: ada.email }); // over the per-email limit
     await laptop.gql(ResetPassword, { token, newPassword: 'the final new phrase' });
     await laptop.gql(Login, { email: ada.email, password: 'the final new phrase' });

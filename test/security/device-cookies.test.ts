@@ -3,29 +3,24 @@
 // counted per device, so the owner still logs in while an attacker keeps the account in back-off.
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { codeOf, createTestApp, type Agent } from '../helpers/app.ts';
+import { createTestApp, errorOf, type Agent } from '../helpers/app.ts';
 import { ChangePassword, Login, Me, Register, RequestPasswordReset, ResetPassword, ada, bob } from '../helpers/operations.ts';
-import { resetTokenFrom, startSmtpServer } from '../helpers/smtp.ts';
+import { resetTokenFrom } from '../helpers/smtp.ts';
 
 const wrong = { email: ada.email, password: 'not the password' };
-
-async function withOwner(env: Record<string, string> = {}) {
-  const api = await createTestApp({ TRUST_PROXY: '1', ...env }, { defaultLimits: true });
-  await api.agent('setup', '192.0.2.200').gql(Register, ada);
-  const owner = api.agent('Owner Browser', '203.0.113.9');
-  expect((await owner.gql(Login, ada)).data?.login.email).toBe(ada.email);
-  const attacker = api.agent('attacker', '198.51.100.1');
-  return { api, owner, attacker };
-}
+/** Each agent's own address counts: the service's per-IP limits stay as they ship. */
+const behindProxy = { TRUST_PROXY: '1' };
+const ownersBrowser = { userAgent: 'Owner Browser', ip: '203.0.113.9' };
 
 async function driveIntoBackoff(attacker: Agent) {
-  for (let i = 0; i < 5; i += 1) expect(codeOf(await attacker.gql(Login, wrong))).toBe('INVALID_CREDENTIALS');
-  expect(codeOf(await attacker.gql(Login, wrong))).toBe('RATE_LIMITED');
+  for (let i = 0; i < 5; i += 1) expect(errorOf(await attacker.gql(Login, wrong))).toEqual({ code: 'INVALID_CREDENTIALS' });
+  expect(errorOf(await attacker.gql(Login, wrong))).toEqual({ code: 'RATE_LIMITED', retryAfter: expect.any(Number) });
 }
 
 describe('device cookies', () => {
-  it('are left by a successful login: HttpOnly, long-lived, and stored only as a hash', async () => {
-    const { api, owner } = await withOwner();
+  it('are set by a successful login: HttpOnly, SameSite=Strict, Path=/, over 179 days, stored only as a SHA-256', async () => {
+    const api = await createTestApp(behindProxy, { defaultLimits: true });
+    const owner = await api.signedIn(ownersBrowser);
     const header = owner.lastSetCookies.find((h) => h.startsWith('device='))!;
     expect(header).toMatch(/HttpOnly/i);
     expect(header).toMatch(/SameSite=Strict/i);
@@ -38,64 +33,73 @@ describe('device cookies', () => {
   });
 
   it("let the owner's browser log in with the right password while a stranger keeps the account in back-off", async () => {
-    const { owner, attacker, api } = await withOwner();
+    const api = await createTestApp(behindProxy, { defaultLimits: true });
+    const owner = await api.signedIn(ownersBrowser);
+    const attacker = api.agent('attacker', '198.51.100.1');
     await driveIntoBackoff(attacker);
     expect((await owner.gql(Login, ada)).data?.login.email).toBe(ada.email);
     expect((await owner.gql(Me)).data?.me?.email).toBe(ada.email);
     // A browser without one keeps today's rules.
-    expect(codeOf(await api.agent('new laptop', '203.0.113.10').gql(Login, ada))).toBe('RATE_LIMITED');
+    expect(errorOf(await api.agent('new laptop', '203.0.113.10').gql(Login, ada))).toEqual({ code: 'RATE_LIMITED', retryAfter: expect.any(Number) });
   });
 
   it('count their own failures: a stolen device cookie without the password gains no session and its own back-off', async () => {
-    const { owner, api } = await withOwner();
+    const api = await createTestApp(behindProxy, { defaultLimits: true });
+    const owner = await api.signedIn(ownersBrowser);
     const thief = api.agent('thief', '198.51.100.7');
     thief.deviceCookie = owner.deviceCookie;
-    for (let i = 0; i < 5; i += 1) expect(codeOf(await thief.gql(Login, wrong))).toBe('INVALID_CREDENTIALS');
-    expect(codeOf(await thief.gql(Login, wrong))).toBe('RATE_LIMITED');
+    for (let i = 0; i < 5; i += 1) expect(errorOf(await thief.gql(Login, wrong))).toEqual({ code: 'INVALID_CREDENTIALS' });
+    expect(errorOf(await thief.gql(Login, wrong))).toEqual({ code: 'RATE_LIMITED', retryAfter: expect.any(Number) });
     expect(thief.cookie).toBeNull();
     expect((await thief.gql(Me)).data?.me).toBeNull();
   });
 
   it("are bound to their account: ada's device cookie does not lift bob's back-off", async () => {
-    const { owner, attacker, api } = await withOwner();
+    const api = await createTestApp(behindProxy, { defaultLimits: true });
+    const owner = await api.signedIn(ownersBrowser);
+    const attacker = api.agent('attacker', '198.51.100.1');
     await api.agent('setup', '192.0.2.201').gql(Register, bob);
     for (let i = 0; i < 5; i += 1) await attacker.gql(Login, { email: bob.email, password: 'not bobs password' });
-    expect(codeOf(await owner.gql(Login, bob))).toBe('RATE_LIMITED');
+    expect(errorOf(await owner.gql(Login, bob))).toEqual({ code: 'RATE_LIMITED', retryAfter: expect.any(Number) });
   });
 
   it('are rotated by each login, so a copy taken earlier stops counting as the device', async () => {
-    const { owner, attacker, api } = await withOwner();
+    const api = await createTestApp(behindProxy, { defaultLimits: true });
+    const owner = await api.signedIn(ownersBrowser);
+    const attacker = api.agent('attacker', '198.51.100.1');
     const copy = owner.deviceCookie;
     await owner.gql(Login, ada);
     expect(owner.deviceCookie).not.toBe(copy);
     await driveIntoBackoff(attacker);
     const thief = api.agent('thief', '198.51.100.7');
     thief.deviceCookie = copy;
-    expect(codeOf(await thief.gql(Login, ada))).toBe('RATE_LIMITED');
+    expect(errorOf(await thief.gql(Login, ada))).toEqual({ code: 'RATE_LIMITED', retryAfter: expect.any(Number) });
   });
 });
 
 describe('the account-wide back-off', () => {
   it('is cleared by a completed resetPassword', async () => {
-    const smtp = await startSmtpServer();
-    const { api, attacker } = await withOwner({ SMTP_URL: smtp.url });
+    const api = await createTestApp(behindProxy, { defaultLimits: true, smtp: true });
+    await api.signedIn(ownersBrowser);
+    const attacker = api.agent('attacker', '198.51.100.1');
     await driveIntoBackoff(attacker);
     const newBrowser = api.agent('new laptop', '203.0.113.10');
     await newBrowser.gql(RequestPasswordReset, { email: ada.email });
-    const token = resetTokenFrom(await smtp.nextMail());
+    const token = resetTokenFrom(await api.mailTo(ada.email));
     const newPassword = 'a reset clears the pause';
     expect((await newBrowser.gql(ResetPassword, { token, newPassword })).data).toEqual({ resetPassword: true });
     expect((await newBrowser.gql(Login, { email: ada.email, password: newPassword })).data?.login.email).toBe(ada.email);
   });
 
   it("counts changePassword's wrong current passwords like wrong logins", async () => {
-    const { api, owner } = await withOwner({ RATE_LIMIT_CHANGE_PASSWORD_PER_ACCOUNT: '100/900' });
+    const api = await createTestApp({ ...behindProxy, RATE_LIMIT_CHANGE_PASSWORD_PER_ACCOUNT: '100/900' }, { defaultLimits: true });
+    const owner = await api.signedIn(ownersBrowser);
     const stolenSession = api.agent('session thief', '198.51.100.8');
     stolenSession.cookie = owner.cookie;
     for (let i = 0; i < 5; i += 1) {
-      expect(codeOf(await stolenSession.gql(ChangePassword, { currentPassword: `guess ${i} of many`, newPassword: 'whatever it takes' }))).toBe('INVALID_CREDENTIALS');
+      expect(errorOf(await stolenSession.gql(ChangePassword, { currentPassword: `guess ${i} of many`, newPassword: 'whatever it takes' }))).toEqual({ code: 'INVALID_CREDENTIALS' });
     }
-    expect(codeOf(await stolenSession.gql(ChangePassword, { currentPassword: 'guess 6 of many', newPassword: 'whatever it takes' }))).toBe('RATE_LIMITED');
-    expect(codeOf(await api.agent('stranger', '198.51.100.9').gql(Login, wrong))).toBe('RATE_LIMITED');
+    expect(errorOf(await stolenSession.gql(ChangePassword, { currentPassword: 'guess 6 of many', newPassword: 'whatever it takes' }))).toEqual({ code: 'RATE_LIMITED', retryAfter: expect.any(Number) });
+    expect(errorOf(await api.agent('stranger', '198.51.100.9').gql(Login, wrong))).toEqual({ code: 'RATE_LIMITED', retryAfter: expect.any(Number) });
   });
 });

@@ -1,19 +1,12 @@
 import { request as httpRequest } from 'node:http';
 import bcrypt from 'bcrypt';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createTestApp } from '../helpers/app.ts';
+import { createTestApp, errorOf, type HasErrors } from '../helpers/app.ts';
 import { Register, ada } from '../helpers/operations.ts';
 import { listen } from '../helpers/server.ts';
 import { productionEnv } from '../helpers/production.ts';
 
 afterEach(() => vi.restoreAllMocks());
-
-const post = (api: Awaited<ReturnType<typeof createTestApp>>, body: unknown) =>
-  api.yoga.fetch('http://localhost/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-
-async function errorsOf(response: Response) {
-  return ((await response.json()) as { errors?: Array<{ message: string; extensions?: { code?: string } }> }).errors ?? [];
-}
 
 describe('one credential field per request', () => {
   it('refuses fifty aliased logins before any of them runs', async () => {
@@ -21,11 +14,10 @@ describe('one credential field per request', () => {
     await api.gql(Register, ada);
     const compare = vi.spyOn(bcrypt, 'compare');
     const guesses = Array.from({ length: 50 }, (_, i) => `g${i}: login(email: "${ada.email}", password: "guess number ${i}") { id }`);
-    const response = await post(api, { query: `mutation { ${guesses.join('\n')} }` });
+    const response = await api.gql(`mutation { ${guesses.join('\n')} }`);
     expect(response.status).toBe(400);
-    const errors = await errorsOf(response);
-    expect(errors[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
-    expect(errors[0]?.message).toMatch(/only one of login/);
+    expect(errorOf(response)).toEqual({ code: 'GRAPHQL_VALIDATION_FAILED' });
+    expect(response.errors?.[0]?.message).toMatch(/only one of login/);
     expect(compare).not.toHaveBeenCalled();
     expect(await api.prisma.session.count()).toBe(0);
     expect(api.logs.lines.filter((l) => l.event === 'login')).toEqual([]);
@@ -35,17 +27,17 @@ describe('one credential field per request', () => {
     ['two different credential fields', `mutation { register(email: "x@example.com", password: "a passphrase here") { id } login(email: "x@example.com", password: "a passphrase here") { id } }`],
     ['the same field reached through a fragment twice', `mutation { ...Guess ...Guess } fragment Guess on Mutation { login(email: "a@example.com", password: "guess guess") { id } }`],
     ['a fragment and an inline fragment', `mutation { ...Guess ... on Mutation { requestPasswordReset(email: "a@example.com") } } fragment Guess on Mutation { login(email: "a@example.com", password: "guess guess") { id } }`],
-  ])('refuses %s', async (_name, query) => {
+  ])('refuses %s with 400 GRAPHQL_VALIDATION_FAILED and runs nothing', async (_name, query) => {
     const api = await createTestApp();
-    const response = await post(api, { query });
+    const response = await api.gql(query);
     expect(response.status).toBe(400);
-    expect((await errorsOf(response))[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(errorOf(response)).toEqual({ code: 'GRAPHQL_VALIDATION_FAILED' });
     expect(await api.prisma.user.count()).toBe(0);
   });
 
-  it('lets a document with one credential field and other fields through', async () => {
+  it('lets a document with a single credential field through', async () => {
     const api = await createTestApp();
-    const response = await post(api, { query: `mutation { register(email: "x@example.com", password: "a passphrase here") { id } }` });
+    const response = await api.gql(`mutation { register(email: "x@example.com", password: "a passphrase here") { id } }`);
     expect(response.status).toBe(200);
     expect(await api.prisma.user.count()).toBe(1);
   });
@@ -55,54 +47,55 @@ describe('batching', () => {
   it('refuses an array of operations with BAD_REQUEST and runs none of them', async () => {
     const api = await createTestApp();
     const one = { query: `mutation { register(email: "a@example.com", password: "a passphrase here") { id } }` };
-    const response = await post(api, [one, { ...one, query: one.query.replace('a@', 'b@') }]);
+    const response = await api.yoga.fetch('http://localhost/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify([one, { ...one, query: one.query.replace('a@', 'b@') }]),
+    });
     expect(response.status).toBe(400);
-    expect((await errorsOf(response))[0]?.extensions?.code).toBe('BAD_REQUEST');
+    expect(errorOf((await response.json()) as HasErrors)).toEqual({ code: 'BAD_REQUEST' });
     expect(await api.prisma.user.count()).toBe(0);
   });
 });
 
 describe('document limits', () => {
-  it('refuses more than 10 aliases', async () => {
+  it('refuses 11 aliases with 400 GRAPHQL_VALIDATION_FAILED and lets 10 through', async () => {
     const api = await createTestApp();
     const aliases = Array.from({ length: 11 }, (_, i) => `a${i}: me { id }`).join(' ');
-    const response = await post(api, { query: `{ ${aliases} }` });
+    const response = await api.gql(`{ ${aliases} }`);
     expect(response.status).toBe(400);
-    const [error] = await errorsOf(response);
-    expect(error?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
-    expect(error?.message).toMatch(/Aliases limit of 10 exceeded/);
-    expect((await post(api, { query: `{ ${aliases.split(' a10')[0]} }` })).status).toBe(200);
+    expect(errorOf(response)).toEqual({ code: 'GRAPHQL_VALIDATION_FAILED' });
+    expect(response.errors?.[0]?.message).toMatch(/Aliases limit of 10 exceeded/);
+    expect((await api.gql(`{ ${aliases.split(' a10')[0]} }`)).status).toBe(200);
   });
 
-  it('refuses documents deeper than the limit, through fragments too', async () => {
+  it('refuses documents deeper than GRAPHQL_MAX_DEPTH, through fragments too, with 400 GRAPHQL_VALIDATION_FAILED', async () => {
     // The schema itself is two levels deep; the limit guards what grows into it.
     const api = await createTestApp({ GRAPHQL_MAX_DEPTH: '1' });
     for (const query of ['{ sessions { id } }', '{ ...F } fragment F on Query { me { id } }']) {
-      const response = await post(api, { query });
+      const response = await api.gql(query);
       expect(response.status).toBe(400);
-      const [error] = await errorsOf(response);
-      expect(error?.message).toMatch(/depth limit of 1/i);
-      expect(error?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+      expect(errorOf(response)).toEqual({ code: 'GRAPHQL_VALIDATION_FAILED' });
+      expect(response.errors?.[0]?.message).toMatch(/depth limit of 1/i);
     }
-    expect((await post(api, { query: '{ __typename }' })).status).toBe(200);
+    expect((await api.gql('{ __typename }')).status).toBe(200);
   });
 
-  it('refuses more than 10 directives', async () => {
+  it('refuses 11 directives with 400', async () => {
     const api = await createTestApp();
     const query = `{ me @include(if: true) { ${Array.from({ length: 11 }, () => 'id @include(if: true)').join(' ')} } }`;
-    const response = await post(api, { query });
+    const response = await api.gql(query);
     expect(response.status).toBe(400);
-    expect((await errorsOf(response))[0]?.message).toMatch(/Directives limit of 10 exceeded/);
+    expect(response.errors?.[0]?.message).toMatch(/Directives limit of 10 exceeded/);
   });
 
-  it('refuses more than 1000 tokens as a validation failure, not a syntax error', async () => {
+  it('refuses more than 1000 tokens with 400 GRAPHQL_VALIDATION_FAILED, not a syntax error', async () => {
     const api = await createTestApp();
     const query = `{ me { ${Array(1100).fill('id').join(' ')} } }`;
-    const response = await post(api, { query });
+    const response = await api.gql(query);
     expect(response.status).toBe(400);
-    const [error] = await errorsOf(response);
-    expect(error?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
-    expect(error?.message).toMatch(/more than 1000 tokens/);
+    expect(errorOf(response)).toEqual({ code: 'GRAPHQL_VALIDATION_FAILED' });
+    expect(response.errors?.[0]?.message).toMatch(/more than 1000 tokens/);
   });
 
   it('refuses a body over 100 KB with 413, whether or not it declares its length', async () => {
@@ -111,7 +104,7 @@ describe('document limits', () => {
     const big = JSON.stringify({ query: `{ me { id } } # ${'x'.repeat(120_000)}` });
     const declared = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: big });
     expect(declared.status).toBe(413);
-    expect((await errorsOf(declared))[0]?.extensions?.code).toBe('BAD_REQUEST');
+    expect(errorOf((await declared.json()) as HasErrors)).toEqual({ code: 'BAD_REQUEST' });
 
     // Chunked, with no Content-Length: counted while read.
     const chunked = await new Promise<{ status: number; body: string }>((resolve, reject) => {
@@ -132,25 +125,26 @@ describe('document limits', () => {
 describe('production defaults', () => {
   it('turn off introspection, field suggestions and GraphiQL', async () => {
     const api = await createTestApp(productionEnv);
-    const introspection = await post(api, { query: '{ __schema { types { name } } }' });
+    const introspection = await api.gql('{ __schema { types { name } } }');
     expect(introspection.status).toBe(400);
-    expect((await errorsOf(introspection))[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(errorOf(introspection)).toEqual({ code: 'GRAPHQL_VALIDATION_FAILED' });
 
-    const typo = await errorsOf(await post(api, { query: '{ mee { id } }' }));
-    expect(typo[0]?.message).not.toMatch(/Did you mean/);
+    const typo = await api.gql('{ mee { id } }');
+    expect(errorOf(typo)).toEqual({ code: 'GRAPHQL_VALIDATION_FAILED' });
+    expect(typo.errors?.[0]?.message).not.toMatch(/Did you mean/);
 
     const page = await api.yoga.fetch('http://localhost/graphql', { headers: { accept: 'text/html' } });
     expect(await page.text()).not.toContain('GraphiQL');
   });
 
-  it('can be turned back on by configuration', async () => {
+  it('give introspection and suggestions back with GRAPHQL_INTROSPECTION=true', async () => {
     const api = await createTestApp({ ...productionEnv, GRAPHQL_INTROSPECTION: 'true', GRAPHIQL: 'true' });
-    expect((await post(api, { query: '{ __schema { queryType { name } } }' })).status).toBe(200);
-    expect((await errorsOf(await post(api, { query: '{ mee { id } }' })))[0]?.message).toMatch(/Did you mean "me"/);
+    expect((await api.gql('{ __schema { queryType { name } } }')).status).toBe(200);
+    expect((await api.gql('{ mee { id } }')).errors?.[0]?.message).toMatch(/Did you mean "me"/);
   });
 
-  it('outside production, suggestions help the developer', async () => {
+  it('outside production, answer a misspelt field with a "Did you mean" suggestion', async () => {
     const api = await createTestApp();
-    expect((await errorsOf(await post(api, { query: '{ mee { id } }' })))[0]?.message).toMatch(/Did you mean "me"/);
+    expect((await api.gql('{ mee { id } }')).errors?.[0]?.message).toMatch(/Did you mean "me"/);
   });
 });

@@ -5,7 +5,7 @@ import bcrypt from 'bcrypt';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { HashingQueue } from '../../src/auth/hashing-queue.ts';
 import { PasswordHasher } from '../../src/auth/passwords.ts';
-import { codeOf, createTestApp } from '../helpers/app.ts';
+import { createTestApp, errorOf } from '../helpers/app.ts';
 import { freshDatabaseUrl } from '../helpers/db.ts';
 import { Login, Register, ada } from '../helpers/operations.ts';
 
@@ -22,7 +22,7 @@ describe('a changed BCRYPT_COST', () => {
     expect(await storedCost(before)).toBe(4);
 
     const after = await createTestApp({ DATABASE_URL: databaseUrl, BCRYPT_COST: '5' });
-    expect(codeOf(await after.gql(Login, { email: ada.email, password: 'not it' }))).toBe('INVALID_CREDENTIALS');
+    expect(errorOf(await after.gql(Login, { email: ada.email, password: 'not it' }))).toEqual({ code: 'INVALID_CREDENTIALS' });
     await after.background.drain();
     expect(await storedCost(after)).toBe(4); // a wrong password upgrades nothing
     expect((await after.gql(Login, ada)).data?.login.email).toBe(ada.email);
@@ -47,7 +47,7 @@ describe('the dummy hash for unknown emails', () => {
     const api = await createTestApp({ BCRYPT_COST: '5' });
     await api.background.drain();
     const hash = vi.spyOn(bcrypt, 'hash');
-    expect(codeOf(await api.gql(Login, { email: 'nobody@example.com', password: 'whatever it is' }))).toBe('INVALID_CREDENTIALS');
+    expect(errorOf(await api.gql(Login, { email: 'nobody@example.com', password: 'whatever it is' }))).toEqual({ code: 'INVALID_CREDENTIALS' });
     expect(hash).not.toHaveBeenCalled();
   });
 });
