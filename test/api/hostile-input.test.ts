@@ -46,7 +46,8 @@ const cleanText = fc
   .array(fc.oneof(fc.string({ unit: 'grapheme-ascii', maxLength: 3 }), fc.constantFrom('é', 'e\u0301', 'ß', 'Ω', '密', '😀', '@', '.')), { maxLength: 12 })
   .map((parts) => parts.join(''));
 const hostile: fc.Arbitrary<Hostile> = fc.oneof(
-  fc.tuple(cleanText, fc.array(refusedCharacter, { minLength: 1, maxLength: 3 }), cleanText).map(([a, bad, b]) => ({ text: a + bad.join('') + b, refused: true })),
+  // Joined with a letter: a lone high surrogate right before a lone low one would make a valid pair.
+  fc.tuple(cleanText, fc.array(refusedCharacter, { minLength: 1, maxLength: 3 }), cleanText).map(([a, bad, b]) => ({ text: a + bad.join('x') + b, refused: true })),
   fc.constantFrom<Hostile>(
     { text: 'a\u0000b@example.com', refused: true },
     { text: `${ada.email}\u0000`, refused: true },

@@ -10,7 +10,6 @@ import { sessionFields, userFields } from '../../src/auth/repository.ts';
 import { hashToken } from '../../src/auth/tokens.ts';
 import { parseSqliteDateTime, sqliteSessionLookup } from '../../src/db/session-lookup.ts';
 import { createTestApp } from '../helpers/app.ts';
-import { Login, Register, ada } from '../helpers/operations.ts';
 
 const originalTimeZone = process.env.TZ;
 afterEach(() => {
@@ -20,11 +19,8 @@ afterEach(() => {
 
 async function loggedIn() {
   const api = await createTestApp();
-  await api.gql(Register, ada);
-  await api.gql(Login, ada);
-  const token = api.main.cookie;
-  if (token === null) throw new Error('login set no cookie');
-  return { api, tokenHash: hashToken(token) };
+  const browser = await api.signedIn();
+  return { api, tokenHash: hashToken(browser.cookie!) };
 }
 
 describe('session lookup by token hash', () => {

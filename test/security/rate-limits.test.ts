@@ -1,11 +1,10 @@
 import bcrypt from 'bcrypt';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { codeOf, createTestApp, type TestApp } from '../helpers/app.ts';
+import { codeOf, createTestApp, errorOf, type TestApp } from '../helpers/app.ts';
 import { freshDatabaseUrl } from '../helpers/db.ts';
 import { ChangePassword, Login, Register, RequestPasswordReset, ResetPassword, ada } from '../helpers/operations.ts';
 import { startSmtpServer } from '../helpers/smtp.ts';
 
-const retryAfterOf = (result: { errors?: Array<{ extensions?: Record<string, unknown> }> }) => result.errors?.[0]?.extensions?.retryAfter as number;
 const wrong = { email: ada.email, password: 'not the password' };
 
 afterEach(() => {
@@ -26,8 +25,8 @@ describe('login, per account', () => {
     const compare = vi.spyOn(bcrypt, 'compare');
     const owner = await api.agent('owner', '203.0.113.9').gql(Login, ada);
     expect(codeOf(owner)).toBe('RATE_LIMITED');
-    expect(retryAfterOf(owner)).toBeGreaterThanOrEqual(59);
-    expect(retryAfterOf(owner)).toBeLessThanOrEqual(60);
+    expect(errorOf(owner)!.retryAfter!).toBeGreaterThanOrEqual(59);
+    expect(errorOf(owner)!.retryAfter!).toBeLessThanOrEqual(60);
     expect(compare).not.toHaveBeenCalled();
   });
 
@@ -56,11 +55,11 @@ describe('login, per account', () => {
     for (let round = 0; round < 4; round += 1) {
       const refused = await agent.gql(Login, wrong);
       expect(codeOf(refused)).toBe('RATE_LIMITED');
-      pauses.push(retryAfterOf(refused));
-      api.clock.advanceSeconds(retryAfterOf(refused) - 1);
+      pauses.push(errorOf(refused)!.retryAfter!);
+      api.clock.advanceSeconds(errorOf(refused)!.retryAfter! - 1);
       const early = await agent.gql(Login, wrong);
       expect(codeOf(early)).toBe('RATE_LIMITED');
-      expect(retryAfterOf(early)).toBe(1);
+      expect(errorOf(early)!.retryAfter!).toBe(1);
       api.clock.advanceSeconds(1);
       expect(codeOf(await agent.gql(Login, wrong))).toBe('INVALID_CREDENTIALS');
     }
@@ -68,7 +67,7 @@ describe('login, per account', () => {
     expect(pauses).toEqual([60, 120, 240, 240]);
 
     const refused = await agent.gql(Login, ada);
-    expect(retryAfterOf(refused)).toBe(240);
+    expect(errorOf(refused)!.retryAfter!).toBe(240);
     api.clock.advanceSeconds(240);
     expect((await agent.gql(Login, ada)).errors).toBeUndefined();
     for (let i = 0; i < 5; i += 1) expect(codeOf(await agent.gql(Login, wrong))).toBe('INVALID_CREDENTIALS');
@@ -109,7 +108,7 @@ describe('login, per client IP', () => {
     }
     const refused = await sprayer.gql(Login, { email: 'victim9@example.com', password: 'Summer2026!' });
     expect(codeOf(refused)).toBe('RATE_LIMITED');
-    expect(retryAfterOf(refused)).toBe(600);
+    expect(errorOf(refused)!.retryAfter!).toBe(600);
     expect((await api.agent('owner', '203.0.113.9').gql(Login, ada)).errors).toBeUndefined();
   });
 
@@ -123,7 +122,7 @@ describe('login, per client IP', () => {
     api.clock.advanceSeconds(499);
     const refused = await spray(2);
     expect(codeOf(refused)).toBe('RATE_LIMITED');
-    expect(retryAfterOf(refused)).toBe(1);
+    expect(errorOf(refused)!.retryAfter!).toBe(1);
     api.clock.advanceSeconds(1);
     expect(codeOf(await spray(3))).toBe('INVALID_CREDENTIALS');
     expect(codeOf(await spray(4))).toBe('INVALID_CREDENTIALS');
@@ -166,7 +165,7 @@ describe('register', () => {
     const hash = vi.spyOn(bcrypt, 'hash');
     const refused = await agent.gql(Register, { email: 'three@example.com', password: ada.password });
     expect(codeOf(refused)).toBe('RATE_LIMITED');
-    expect(retryAfterOf(refused)).toBeGreaterThan(3590);
+    expect(errorOf(refused)!.retryAfter!).toBeGreaterThan(3590);
     expect(hash).not.toHaveBeenCalled();
     expect(await api.prisma.user.count()).toBe(2);
   });
@@ -209,7 +208,7 @@ describe('resetPassword and changePassword', () => {
     }
     const refused = await agent.gql(ResetPassword, { token: 'A'.repeat(43), newPassword: 'a new passphrase' });
     expect(codeOf(refused)).toBe('RATE_LIMITED');
-    expect(retryAfterOf(refused)).toBeGreaterThan(890);
+    expect(errorOf(refused)!.retryAfter!).toBeGreaterThan(890);
   });
 
   it('limits wrong current passwords per account, whatever address they come from', async () => {
