@@ -6,7 +6,7 @@ import { onTestFinished } from 'vitest';
 import { createApp } from '../../src/app.ts';
 import type { AuthHooks } from '../../src/auth/service.ts';
 import { loadConfig } from '../../src/config.ts';
-import { openDatabase } from '../../src/db/client.ts';
+import { openDatabase, type DatabaseOptions } from '../../src/db/client.ts';
 import { createLogMailer, createSmtpMailer } from '../../src/mail/mailer.ts';
 import { TestClock } from './clock.ts';
 import { freshDatabaseUrl } from './db.ts';
@@ -34,12 +34,12 @@ export const roomyIpLimits = {
   RATE_LIMIT_CHANGE_PASSWORD_PER_IP: '10000/60',
 };
 
-export async function createTestApp(env: Record<string, string> = {}, options: { defaultLimits?: boolean; hooks?: AuthHooks } = {}) {
+export async function createTestApp(env: Record<string, string> = {}, options: { defaultLimits?: boolean; hooks?: AuthHooks; onQuery?: DatabaseOptions['onQuery'] } = {}) {
   const limits = options.defaultLimits ? {} : roomyIpLimits;
   const config = loadConfig({ DATABASE_URL: env.DATABASE_URL ?? (await freshDatabaseUrl()), BCRYPT_COST: '4', ...limits, ...env });
   const logs = captureLogs();
   const clock = new TestClock();
-  const database = openDatabase(config);
+  const database = openDatabase(config, { onQuery: options.onQuery });
   const { prisma } = database;
   const mailer = config.smtpUrl ? createSmtpMailer(config.smtpUrl, config.mailFrom) : createLogMailer(logs.log, { redactBody: config.isProduction });
   const app = createApp({ config, database, mailer, clock, log: logs.log, hooks: options.hooks });
