@@ -190,13 +190,15 @@ export class AuthRepository {
     });
   }
 
-  /** The user a live reset token belongs to, without consuming the token. */
-  async findResetTokenOwner(tokenHash: string, now: Date): Promise<{ id: string; email: string } | null> {
-    const row = await this.prisma.passwordResetToken.findFirst({
-      where: { tokenHash, usedAt: null, expiresAt: { gt: now } },
-      select: { user: { select: { id: true, email: true } } },
+  /**
+   * The user a live reset token belongs to, without consuming the token. Asked of the user, with
+   * the token as a filter: one statement, where selecting the token's user relation takes two.
+   */
+  findResetTokenOwner(tokenHash: string, now: Date): Promise<{ id: string; email: string } | null> {
+    return this.prisma.user.findFirst({
+      where: { resetTokens: { some: { tokenHash, usedAt: null, expiresAt: { gt: now } } } },
+      select: { id: true, email: true },
     });
-    return row?.user ?? null;
   }
 
   /**
