@@ -4,7 +4,7 @@ import { createTestApp } from './app.ts';
 
 /** The statements of one operation, split by who asked for them. */
 export interface QueryCount {
-  /** rate-limiter-flexible's Prisma store: statements on the "RateLimit" table. */
+  /** The rate-limit counter store (auth/rate-limit-repository.ts): statements on the "RateLimit" table. */
   rateLimit: number;
   /** Everything else: the service's own reads and writes, and any load the schema adds. */
   own: number;
@@ -12,7 +12,7 @@ export interface QueryCount {
   transactions: number;
 }
 
-/** The limiter's table, as SQLite (`main`.`RateLimit`) and PostgreSQL ("public"."RateLimit") quote it. */
+/** The counters' table, as SQLite (`main`.`RateLimit`) and PostgreSQL ("public"."RateLimit") quote it. */
 const RATE_LIMIT_TABLE = /[`"]RateLimit[`"]/;
 const TRANSACTION_END = /^\s*(COMMIT|ROLLBACK)\b/i;
 
