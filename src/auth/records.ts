@@ -7,6 +7,13 @@ export interface UserRecord {
   createdAt: Date;
 }
 
+/**
+ * A row read with a selection the schema planned from the client's GraphQL selection (see
+ * repository.ts, UserQuery): the `Known` fields the domain asked for, and whatever else the
+ * client selected, which only the schema reads.
+ */
+export type SelectedRow<Known> = Known & { readonly [field: string]: unknown };
+
 /** A user with what proves them: the hash, and the version it was read at (see repository.ts). */
 export interface UserWithPasswordRecord extends UserRecord {
   passwordHash: string;

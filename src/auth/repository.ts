@@ -10,7 +10,7 @@ import type { DatabaseClient } from '../db/client.ts';
 import type { SessionLookup, SessionWithUser } from '../db/session-lookup.ts';
 import { Prisma } from '../generated/prisma/client.ts';
 import { EmailTakenError, InvalidTokenError } from './errors.ts';
-import type { NewSession, NewTrustedDevice, SessionRecord, UserRecord, UserWithPasswordRecord } from './records.ts';
+import type { NewSession, NewTrustedDevice, SelectedRow, SessionRecord, UserWithPasswordRecord } from './records.ts';
 
 /** What a UserRecord and a SessionRecord hold (test/db/session-lookup.test.ts reads the same). */
 export const userFields = { id: true, email: true, createdAt: true } as const;
@@ -24,6 +24,32 @@ export const sessionFields = {
 } as const;
 
 type Tx = Prisma.TransactionClient;
+
+/**
+ * What the schema plans from the client's GraphQL selection (the Pothos Prisma plugin's `query`):
+ * a Prisma select or include, spread as it is into the one call that reads the rows the client
+ * gets. They are then read once, with what was asked; rows read any other way would be loaded
+ * again by the plugin. The service passes it along without looking inside.
+ */
+export interface UserQuery {
+  select?: Prisma.UserSelect;
+  include?: Prisma.UserInclude;
+}
+export interface SessionQuery {
+  select?: Prisma.SessionSelect;
+  include?: Prisma.SessionInclude;
+}
+
+/** A query that selects only what the domain itself asks for. */
+const DOMAIN_FIELDS_ONLY = { select: {} } as const;
+
+/**
+ * `query` with the columns the domain reads itself added to its select. An include (or no
+ * select at all) reads every column already.
+ */
+function selecting<Q extends { select?: object }>(query: Q, fields: NonNullable<Q['select']>): Q {
+  return query.select === undefined ? query : { ...query, select: { ...query.select, ...fields } };
+}
 
 const credentialFields = { ...userFields, passwordHash: true, credentialVersion: true } as const;
 
@@ -63,12 +89,15 @@ export class AuthRepository {
     private readonly sessions: SessionLookup,
   ) {}
 
-  /** The unique index decides concurrent registrations: exactly one insert wins. */
-  async createUser(input: { email: string; passwordHash: string; now: Date }): Promise<UserRecord> {
+  /**
+   * The unique index decides concurrent registrations: exactly one insert wins. One statement:
+   * the insert returns the selection.
+   */
+  async createUser(input: { email: string; passwordHash: string; now: Date }, query: UserQuery): Promise<SelectedRow<{ id: string }>> {
     try {
       return await this.prisma.user.create({
+        ...selecting(query, { id: true }),
         data: { email: input.email, passwordHash: input.passwordHash, createdAt: input.now, passwordChangedAt: input.now },
-        select: userFields,
       });
     } catch (error) {
       if (isUniqueViolation(error)) throw new EmailTakenError();
@@ -76,8 +105,12 @@ export class AuthRepository {
     }
   }
 
-  findUserByEmail(email: string): Promise<UserWithPasswordRecord | null> {
-    return this.prisma.user.findUnique({ where: { email }, select: credentialFields });
+  /**
+   * The credentials, and with them whatever else `query` selects (login's answer, read in the
+   * same statement rather than once more after the password check).
+   */
+  findUserByEmail(email: string, query: UserQuery = DOMAIN_FIELDS_ONLY): Promise<SelectedRow<UserWithPasswordRecord> | null> {
+    return this.prisma.user.findUnique({ ...selecting(query, credentialFields), where: { email } });
   }
 
   findUserWithPassword(userId: string): Promise<UserWithPasswordRecord | null> {
@@ -151,11 +184,11 @@ export class AuthRepository {
     return count;
   }
 
-  listLiveSessions(userId: string, now: Date, idleCutoff: Date): Promise<SessionRecord[]> {
+  listLiveSessions(userId: string, now: Date, idleCutoff: Date, query: SessionQuery): Promise<Array<SelectedRow<{ id: string }>>> {
     return this.prisma.session.findMany({
+      ...selecting(query, { id: true }),
       where: { userId, expiresAt: { gt: now }, lastSeenAt: { gt: idleCutoff } },
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-      select: sessionFields,
     });
   }
 
@@ -190,13 +223,15 @@ export class AuthRepository {
     });
   }
 
-  /** The user a live reset token belongs to, without consuming the token. */
-  async findResetTokenOwner(tokenHash: string, now: Date): Promise<{ id: string; email: string } | null> {
-    const row = await this.prisma.passwordResetToken.findFirst({
-      where: { tokenHash, usedAt: null, expiresAt: { gt: now } },
-      select: { user: { select: { id: true, email: true } } },
+  /**
+   * The user a live reset token belongs to, without consuming the token. Asked of the user, with
+   * the token as a filter: one statement, where selecting the token's user relation takes two.
+   */
+  findResetTokenOwner(tokenHash: string, now: Date): Promise<{ id: string; email: string } | null> {
+    return this.prisma.user.findFirst({
+      where: { resetTokens: { some: { tokenHash, usedAt: null, expiresAt: { gt: now } } } },
+      select: { id: true, email: true },
     });
-    return row?.user ?? null;
   }
 
   /**

@@ -11,8 +11,8 @@ import { InvalidCredentialsError, InvalidInputError, InvalidTokenError } from '.
 import { HashingOverloadedError } from './hashing-queue.ts';
 import { assertPasswordCandidate, assertPasswordPolicy, type PasswordHasher } from './passwords.ts';
 import type { LoginSubject, RateLimits } from './rate-limit.ts';
-import type { ClientInfo, SessionRecord, UserRecord, UserWithPasswordRecord } from './records.ts';
-import type { AuthRepository } from './repository.ts';
+import type { ClientInfo, SelectedRow, SessionRecord, UserRecord, UserWithPasswordRecord } from './records.ts';
+import type { AuthRepository, SessionQuery, UserQuery } from './repository.ts';
 import { idleCutoff, isSessionLive, issueSession, needsTouch, type SessionPolicy } from './sessions.ts';
 import { generateToken, hashToken, isWellFormedToken } from './tokens.ts';
 import { deviceTokenHash, issueTrustedDevice, type TrustedDevicePolicy } from './trusted-devices.ts';
@@ -52,9 +52,9 @@ export interface IssuedSession {
   expiresAt: Date;
 }
 
-/** What a successful login hands the edge: the user, and the two cookies to set. */
+/** What a successful login hands the edge: the user as the client selected it, and the two cookies to set. */
 export interface LoggedIn {
-  user: UserRecord;
+  user: SelectedRow<UserRecord>;
   session: IssuedSession;
   device: IssuedSession;
 }
@@ -70,13 +70,14 @@ function ipKey(client: ClientInfo): string {
 export class AuthService {
   constructor(private readonly deps: AuthServiceDeps) {}
 
-  async register(input: { email: string; password: string }, client: ClientInfo): Promise<UserRecord> {
+  /** `query`: the client's selection of the new user (repository.ts, UserQuery). */
+  async register(input: { email: string; password: string }, client: ClientInfo, query: UserQuery): Promise<SelectedRow<{ id: string }>> {
     const email = normaliseEmail(input.email);
     const password = assertPasswordPolicy(input.password, 'password', email);
     this.assertHashingCapacity(client);
     await this.deps.limits.consume('registerPerIp', ipKey(client), client);
     const passwordHash = await this.deps.passwords.hash(password);
-    const user = await this.deps.repo.createUser({ email, passwordHash, now: this.deps.clock.now() });
+    const user = await this.deps.repo.createUser({ email, passwordHash, now: this.deps.clock.now() }, query);
     this.deps.audit.record('register', client, { outcome: 'success', userId: user.id });
     return user;
   }
@@ -86,19 +87,22 @@ export class AuthService {
    * unknown email and a wrong password (API.md). A session the request carried is ended.
    * `deviceToken` is the request's device cookie: when it is a live one of this account, the
    * attempt is counted for that browser, not against the account (trusted-devices.ts).
+   * `query` is the client's selection of the user: read with the credentials, in the one lookup
+   * every attempt makes alike, and answered only once the password is proven.
    */
   async login(
     input: { email: string; password: string },
     client: ClientInfo,
     carried: AuthenticatedSession | null,
     deviceToken: string | null,
+    query: UserQuery,
   ): Promise<LoggedIn> {
     const email = normaliseEmail(input.email);
     const password = assertPasswordCandidate(input.password, 'password');
     // Shed under overload before anything is counted: a flood must not push accounts into back-off.
     this.assertHashingCapacity(client);
     await this.deps.limits.consume('loginPerIp', ipKey(client), client);
-    const user = await this.deps.repo.findUserByEmail(email);
+    const user = await this.deps.repo.findUserByEmail(email, query);
     const { subject, deviceId } = await this.attemptSubject(email, user, deviceToken);
     await this.deps.limits.consumePasswordAttempt(subject, client);
     const matches = await this.verifyOrRefund(subject, password, user?.passwordHash ?? null);
@@ -117,7 +121,9 @@ export class AuthService {
     await this.deps.limits.passwordSucceeded(subject);
     if (this.deps.passwords.needsRehash(user.passwordHash)) this.upgradePasswordHash(user, password);
     this.deps.audit.record('login', client, { outcome: 'success', userId: user.id, trustedDevice: deviceId !== null });
-    return { user: { id: user.id, email: user.email, createdAt: user.createdAt }, ...started };
+    // The hash stays in the service; the rest is the row as the client selected it.
+    const { passwordHash: _hash, credentialVersion: _version, ...selected } = user;
+    return { user: selected, ...started };
   }
 
   /**
@@ -215,9 +221,10 @@ export class AuthService {
     this.deps.audit.record('logout', client, { outcome: 'success', userId: current.user.id, sessionId: current.session.id });
   }
 
-  listSessions(current: AuthenticatedSession): Promise<SessionRecord[]> {
+  /** `query`: the client's selection of each session (repository.ts, SessionQuery). */
+  listSessions(current: AuthenticatedSession, query: SessionQuery): Promise<Array<SelectedRow<{ id: string }>>> {
     const now = this.deps.clock.now();
-    return this.deps.repo.listLiveSessions(current.user.id, now, idleCutoff(now, this.deps.sessionPolicy));
+    return this.deps.repo.listLiveSessions(current.user.id, now, idleCutoff(now, this.deps.sessionPolicy), query);
   }
 
   /** False alike for an unknown id and another user's session (API.md). */

@@ -33,15 +33,34 @@ export interface Database {
   close(): Promise<void>;
 }
 
+export interface DatabaseOptions {
+  /**
+   * Called with every statement Prisma sends (its `query` log events). Tests count them per
+   * operation (test/api/query-count.test.ts); unset, Prisma does not log queries at all.
+   */
+  onQuery?: (event: { query: string }) => void;
+}
+
+/** Prisma emits `query` events only when asked for them when the client is made. */
+function queryLogOf(options: DatabaseOptions) {
+  return options.onQuery === undefined ? {} : { log: [{ emit: 'event' as const, level: 'query' as const }] };
+}
+
+function watchQueries(prisma: DatabaseClient, options: DatabaseOptions): void {
+  if (options.onQuery === undefined) return;
+  (prisma as unknown as { $on(event: 'query', listener: (event: { query: string }) => void): void }).$on('query', options.onQuery);
+}
+
 /**
  * The one way in, for the service, the tests and the benchmark alike, so they all run on the
  * same adapter, pool and pragmas. Connects lazily: opening never fails because the database is
  * away (GET /ready reports that). A relative `file:` URL is relative to the working directory.
  */
-export function openDatabase(config: DatabaseConfig): Database {
+export function openDatabase(config: DatabaseConfig, options: DatabaseOptions = {}): Database {
   const target = parseDatabaseUrl(config.databaseUrl);
   if (target.provider === 'sqlite') {
-    const prisma = new SqlitePrismaClient({ adapter: sqliteAdapterFactory(target) });
+    const prisma = new SqlitePrismaClient({ adapter: sqliteAdapterFactory(target), ...queryLogOf(options) });
+    watchQueries(prisma, options);
     const sessions = sqliteSessionLookup(target.filePath, SQLITE_BUSY_TIMEOUT_MS);
     return {
       target,
@@ -55,7 +74,8 @@ export function openDatabase(config: DatabaseConfig): Database {
   }
   // One pool, shared by Prisma and the lookup, and ended here, where it was made.
   const servicePool = createServicePool(target.url, poolSettingsOf(config));
-  const prisma = new PostgresqlPrismaClient({ adapter: postgresqlAdapterFactory(servicePool) }) as unknown as DatabaseClient;
+  const prisma = new PostgresqlPrismaClient({ adapter: postgresqlAdapterFactory(servicePool), ...queryLogOf(options) }) as unknown as DatabaseClient;
+  watchQueries(prisma, options);
   return {
     target,
     prisma,

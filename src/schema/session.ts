@@ -1,7 +1,9 @@
+import type { Session as PrismaSession } from '../generated/prisma/client.ts';
 import { builder } from './builder.ts';
 
+// Select mode, as User (user.ts): the id, and the columns of the fields the client asked for.
 export const Session = builder.prismaObject('Session', {
-  select: { id: true, createdAt: true, lastSeenAt: true, expiresAt: true, userAgent: true },
+  select: { id: true },
   fields: (t) => ({
     id: t.exposeID('id', { description: 'A public id, never the secret token' }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
@@ -15,11 +17,13 @@ export const Session = builder.prismaObject('Session', {
   }),
 });
 
+// A prismaField, so the one query that lists the sessions reads what the client selected; a plain
+// field would have Pothos load every session again by id.
 builder.queryField('sessions', (t) =>
-  t.field({
+  t.prismaField({
     type: [Session],
     description: "The caller's live sessions",
-    resolve: async (_root, _args, ctx) => ctx.auth.listSessions(await ctx.requireSession()),
+    resolve: async (query, _root, _args, ctx) => (await ctx.auth.listSessions(await ctx.requireSession(), query)) as PrismaSession[],
   }),
 );
 

@@ -6,7 +6,7 @@ import { onTestFinished } from 'vitest';
 import { createApp } from '../../src/app.ts';
 import type { AuthHooks } from '../../src/auth/service.ts';
 import { loadConfig } from '../../src/config.ts';
-import { openDatabase } from '../../src/db/client.ts';
+import { openDatabase, type DatabaseOptions } from '../../src/db/client.ts';
 import { createLogMailer, createSmtpMailer } from '../../src/mail/mailer.ts';
 import { createAgent, type Agent } from './agent.ts';
 import { TestClock } from './clock.ts';
@@ -37,6 +37,8 @@ export interface TestAppOptions {
   /** Keep the service's own per-IP limits instead of `roomyIpLimits`. */
   defaultLimits?: boolean;
   hooks?: AuthHooks;
+  /** Sees every statement Prisma sends (test/helpers/query-log.ts counts them). */
+  onQuery?: DatabaseOptions['onQuery'];
   /** Deliver mail to a real SMTP server in the test (read it with `mailTo`); otherwise mail goes to the log. */
   smtp?: boolean;
 }
@@ -62,7 +64,7 @@ export async function createTestApp(env: Record<string, string> = {}, options: T
   });
   const logs = captureLogs();
   const clock = new TestClock();
-  const database = openDatabase(config);
+  const database = openDatabase(config, { onQuery: options.onQuery });
   const { prisma } = database;
   const mailer = config.smtpUrl ? createSmtpMailer(config.smtpUrl, config.mailFrom) : createLogMailer(logs.log, { redactBody: config.isProduction });
   const app = createApp({ config, database, mailer, clock, log: logs.log, hooks: options.hooks });

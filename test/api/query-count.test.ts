@@ -1,0 +1,160 @@
+// Every operation costs exactly the statements it needs, counted from Prisma's own `query` events
+// (as @pothos/plugin-prisma's tests count them). A resolver that returns a plain record through a
+// plain field makes the Prisma plugin load the row again; these counts catch that, and any other
+// query that creeps in. `rateLimit` is the rate-limit counter store (auth/rate-limit-repository.ts:
+// one INSERT … ON CONFLICT per counted attempt, one DELETE to clear a back-off); `own` is the rest.
+import { GraphQLObjectType } from 'graphql';
+import { describe, expect, it } from 'vitest';
+import { schema } from '../../src/schema/index.ts';
+import { createQueryCountingApp } from '../helpers/query-log.ts';
+import {
+  ChangePassword,
+  Login,
+  Logout,
+  LogoutEverywhere,
+  Me,
+  Register,
+  RequestPasswordReset,
+  ResetPassword,
+  RevokeSession,
+  Sessions,
+  ada,
+} from '../helpers/operations.ts';
+import { resetTokenFrom, startSmtpServer } from '../helpers/smtp.ts';
+
+type Api = Awaited<ReturnType<typeof createQueryCountingApp>>;
+
+/** Ada registered and logged in on the app's main agent (which keeps her cookies). */
+async function signedIn(env: Record<string, string> = {}): Promise<Api> {
+  const api = await createQueryCountingApp(env);
+  await api.gql(Register, ada);
+  await api.gql(Login, ada);
+  return api;
+}
+
+describe('queries per operation', () => {
+  it('register: the rate limit, then one INSERT returning the selection', async () => {
+    const api = await createQueryCountingApp();
+    const { count } = await api.queriesOf(() => api.gql(Register, ada));
+    // rateLimit: registerPerIp (1). own: the INSERT … RETURNING, and no reload of the user.
+    expect(count).toEqual({ rateLimit: 1, own: 1, transactions: 0 });
+  });
+
+  it('login in a fresh browser: the limits, the user, one session transaction, and no reload', async () => {
+    const api = await createQueryCountingApp();
+    await api.gql(Register, ada);
+    const { count } = await api.queriesOf(() => api.gql(Login, ada));
+    // rateLimit: loginPerIp (1), the account's password attempt (1), its back-off cleared (1).
+    // own: the user by email with the client's selection (1); in one transaction, the user's
+    // row locked at its credential version, the session inserted, sessions over the cap looked
+    // for, the device inserted, devices over the cap looked for (5).
+    expect(count).toEqual({ rateLimit: 3, own: 6, transactions: 1 });
+  });
+
+  it('login in a browser that carries a session and a device cookie: also ends and replaces them', async () => {
+    const api = await signedIn();
+    const { count } = await api.queriesOf(() => api.gql(Login, ada));
+    // rateLimit: as above, the attempt counted against the device instead of the account (3).
+    // own: as above (6), plus the device cookie's row (1), the carried session deleted (1) and
+    // the replaced device deleted (1).
+    expect(count).toEqual({ rateLimit: 3, own: 9, transactions: 1 });
+  });
+
+  it('me: none through Prisma (the prepared session lookup answers it)', async () => {
+    const api = await signedIn();
+    const { count } = await api.queriesOf(() => api.gql(Me));
+    expect(count).toEqual({ rateLimit: 0, own: 0, transactions: 0 });
+  });
+
+  it('sessions: one SELECT, however many sessions there are', async () => {
+    const api = await signedIn();
+    await api.agent('phone').gql(Login, ada);
+    await api.agent('tablet').gql(Login, ada);
+    const { count } = await api.queriesOf(() => api.gql(Sessions));
+    expect(count).toEqual({ rateLimit: 0, own: 1, transactions: 0 });
+  });
+
+  it('logout: one DELETE', async () => {
+    const api = await signedIn();
+    const { count } = await api.queriesOf(() => api.gql(Logout));
+    expect(count).toEqual({ rateLimit: 0, own: 1, transactions: 0 });
+  });
+
+  it('revokeSession: one DELETE', async () => {
+    const api = await signedIn();
+    const other = api.agent('phone');
+    await other.gql(Login, ada);
+    const sessions = (await other.gql(Sessions)).data!.sessions;
+    const id = sessions.find((session) => session.current)!.id;
+    const { count } = await api.queriesOf(() => api.gql(RevokeSession, { id }));
+    expect(count).toEqual({ rateLimit: 0, own: 1, transactions: 0 });
+  });
+
+  it('logoutEverywhere: one DELETE', async () => {
+    const api = await signedIn();
+    const { count } = await api.queriesOf(() => api.gql(LogoutEverywhere));
+    expect(count).toEqual({ rateLimit: 0, own: 1, transactions: 0 });
+  });
+
+  it('changePassword: the limits, the credentials, one rotating transaction', async () => {
+    const api = await signedIn();
+    const { count } = await api.queriesOf(() => api.gql(ChangePassword, { currentPassword: ada.password, newPassword: 'another good phrase' }));
+    // rateLimit: changePasswordPerIp (1), changePasswordPerAccount (1), the device's password
+    // attempt (1), its back-off cleared (1). own: the user with the hash (1), the device
+    // cookie's row (1); in one transaction, the lock, the new hash, the sessions deleted, the
+    // reset tokens deleted, the rotated session inserted (5).
+    expect(count).toEqual({ rateLimit: 4, own: 7, transactions: 1 });
+  });
+
+  it('requestPasswordReset: the limits on the request, then the user and one token transaction after it', async () => {
+    const smtp = await startSmtpServer();
+    const api = await signedIn({ SMTP_URL: smtp.url });
+    const { count } = await api.queriesOf(() => api.gql(RequestPasswordReset, { email: ada.email }));
+    // rateLimit: resetRequestPerIp (1), resetRequestPerEmail (1). own, after the response: the
+    // user by email (1); in one transaction, the lock, older tokens deleted, the token inserted (3).
+    expect(count).toEqual({ rateLimit: 2, own: 4, transactions: 1 });
+  });
+
+  it('resetPassword: the limits, the token owner, one consuming transaction', async () => {
+    const smtp = await startSmtpServer();
+    const api = await signedIn({ SMTP_URL: smtp.url });
+    await api.gql(RequestPasswordReset, { email: ada.email });
+    const token = resetTokenFrom(await smtp.nextMail());
+    const { count } = await api.queriesOf(() => api.gql(ResetPassword, { token, newPassword: 'a fresh start phrase' }));
+    // rateLimit: resetPerIp (1), resetPerAccount (1), the account's back-off cleared (1).
+    // own: the token's owner (1); in one transaction, the token consumed, its id read back, the
+    // new hash, the other tokens deleted, the sessions deleted (5).
+    expect(count).toEqual({ rateLimit: 3, own: 6, transactions: 1 });
+  });
+});
+
+describe('the database reads what the client selects', () => {
+  it('register returns only the fields asked for', async () => {
+    const api = await createQueryCountingApp();
+    const { sql } = await api.queriesOf(() => api.gql('mutation { register(email: "ada@example.com", password: "correct horse battery") { id } }'));
+    const insert = sql.find((statement) => /INSERT INTO \S+User/.test(statement))!;
+    expect(insert.slice(insert.indexOf('RETURNING'))).not.toMatch(/email|createdAt/);
+  });
+
+  it('sessions reads only the columns asked for', async () => {
+    const api = await signedIn();
+    const { sql } = await api.queriesOf(() => api.gql('{ sessions { id createdAt } }'));
+    expect(sql).toHaveLength(1);
+    const columns = sql[0]!.slice(0, sql[0]!.indexOf(' FROM '));
+    expect(columns).toMatch(/createdAt/);
+    expect(columns).not.toMatch(/lastSeenAt|expiresAt|userAgent|tokenHash|ipAddress/);
+  });
+
+  it('me answers every field of User from the session lookup alone', async () => {
+    // Pothos trusts the looked-up row to hold whatever is selected: a User field the lookup
+    // does not read would answer null (an error, the fields being non-null), not a query.
+    const fields = Object.keys((schema.getType('User') as GraphQLObjectType).getFields());
+    const api = await signedIn();
+    const { count } = await api.queriesOf(async () => {
+      const result = await api.gql(`{ me { ${fields.join(' ')} } }`);
+      expect(result.errors).toBeUndefined();
+      expect(Object.keys(result.data!.me as object).sort()).toEqual([...fields].sort());
+    });
+    expect(count).toEqual({ rateLimit: 0, own: 0, transactions: 0 });
+  });
+});
