@@ -61,14 +61,14 @@ const hostile: fc.Arbitrary<Hostile> = fc.oneof(
 );
 
 /** A value of the type whose string leaves are all `leaf`; null when the type holds no string. */
-function valueOf(type: GraphQLInputType, leaf: string): unknown {
-  if (type instanceof GraphQLNonNull) return valueOf(type.ofType, leaf);
+function sampleValueOf(type: GraphQLInputType, leaf: string): unknown {
+  if (type instanceof GraphQLNonNull) return sampleValueOf(type.ofType, leaf);
   if (type instanceof GraphQLList) {
-    const item = valueOf(type.ofType, leaf);
+    const item = sampleValueOf(type.ofType, leaf);
     return item === null ? null : [item];
   }
   if (type instanceof GraphQLInputObjectType) {
-    const entries = Object.values(type.getFields()).map((f) => [f.name, valueOf(f.type, leaf)] as const);
+    const entries = Object.values(type.getFields()).map((f) => [f.name, sampleValueOf(f.type, leaf)] as const);
     return entries.some(([, v]) => v !== null) ? Object.fromEntries(entries.filter(([, v]) => v !== null)) : null;
   }
   if (type instanceof GraphQLEnumType || (type instanceof GraphQLScalarType && ['Int', 'Float', 'Boolean'].includes(type.name))) return null;
@@ -80,7 +80,7 @@ function benignValueOf(type: GraphQLInputType): unknown {
   if (named instanceof GraphQLEnumType) return named.getValues()[0]!.value;
   if (named.name === 'Int' || named.name === 'Float') return 1;
   if (named.name === 'Boolean') return true;
-  return valueOf(type, 'benign text 1') ?? null;
+  return sampleValueOf(type, 'benign text 1') ?? null;
 }
 
 interface Target {
@@ -91,7 +91,7 @@ interface Target {
 
 function targetsOf(kind: Target['kind'], root: GraphQLObjectType | null | undefined): Target[] {
   return Object.values(root?.getFields() ?? {}).flatMap((field) =>
-    field.args.filter((argument) => valueOf(argument.type, 'x') !== null).map((argument) => ({ kind, field, argument })),
+    field.args.filter((argument) => sampleValueOf(argument.type, 'x') !== null).map((argument) => ({ kind, field, argument })),
   );
 }
 
@@ -128,7 +128,7 @@ describe('hostile text in every string argument', () => {
       fc.asyncProperty(hostile, async ({ text, refused }) => {
         const usersBefore = await api.prisma.user.count();
         const variables = Object.fromEntries(
-          target.field.args.map((a) => [a.name, a === target.argument ? valueOf(a.type, text) : benignValueOf(a.type)]),
+          target.field.args.map((a) => [a.name, a === target.argument ? sampleValueOf(a.type, text) : benignValueOf(a.type)]),
         );
         const { status, bodyBytes, errors } = await send(api, cookie, query, variables);
         const codes = errors.map((e) => e.extensions?.code);

@@ -98,7 +98,7 @@ describe('PostgreSQL being migrated by another process', () => {
   });
 
   it('stops promptly on SIGTERM while waiting for that migration', async () => {
-    const { url, other } = await databaseLockedByAnotherProcess();
+    const { url } = await databaseLockedByAnotherProcess();
 
     const service = await start(url);
     await eventually('the service waits for the migration lock', async () => {

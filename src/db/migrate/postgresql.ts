@@ -39,6 +39,7 @@ function announceCharAsText<R>(result: R): R {
 class CharAsTextClient extends pg.Client {
   // pg's query() has many overloads (callback or promise); this forwards any of them unchanged,
   // and only `any` matches them all.
+  // biome-ignore lint/suspicious/noExplicitAny: the override must accept and return every overload of pg's query()
   override query(...args: any[]): any {
     const callbackAt = args.findIndex((arg) => typeof arg === 'function');
     if (callbackAt !== -1) {
