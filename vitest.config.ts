@@ -35,7 +35,17 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'postgresql',
-          include: ['test/api/**/*.test.ts', 'test/auth/rate-limit-store.test.ts', 'test/security/rate-limits.test.ts', 'test/security/credential-races.test.ts', 'test/security/device-cookies.test.ts', 'test/security/per-user-invariants.test.ts', 'test/db/migrations.test.ts', 'test/db/session-lookup.test.ts', 'test/postgresql/**/*.test.ts'],
+          include: [
+            'test/api/**/*.test.ts',
+            'test/auth/rate-limit-store.test.ts',
+            'test/security/rate-limits.test.ts',
+            'test/security/credential-races.test.ts',
+            'test/security/device-cookies.test.ts',
+            'test/security/per-user-invariants.test.ts',
+            'test/db/migrations.test.ts',
+            'test/db/session-lookup.test.ts',
+            'test/postgresql/**/*.test.ts',
+          ],
           globalSetup: ['test/helpers/global-setup-postgresql.ts'],
           setupFiles: ['test/helpers/skip-without-postgresql.ts'],
           provide: { databaseProvider: 'postgresql' },

@@ -12,7 +12,8 @@ export const schemaPath = migrationLayout('sqlite', repoRoot).schemaPath;
  * benchmark and the tests that start it as a process. It execs node, so run through sh the
  * child's pid is the service's own.
  */
-export const serveCommand = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { scripts: { serve: string } }).scripts.serve;
+export const serveCommand = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { scripts: { serve: string } }).scripts
+  .serve;
 
 /**
  * A PostgreSQL server where tooling and tests may create and drop scratch databases

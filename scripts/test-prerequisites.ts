@@ -28,7 +28,10 @@ function toolFacts(): ToolFacts {
 
 function aptGet(aptGetPath: string, args: string[]): void {
   // Waits for another apt run on a shared machine rather than failing on its lock.
-  execFileSync(aptGetPath, ['-o', 'DPkg::Lock::Timeout=300', ...args], { stdio: 'inherit', env: { ...env, DEBIAN_FRONTEND: 'noninteractive' } });
+  execFileSync(aptGetPath, ['-o', 'DPkg::Lock::Timeout=300', ...args], {
+    stdio: 'inherit',
+    env: { ...env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
 }
 
 function ensureTools(): void {

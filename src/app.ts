@@ -111,7 +111,14 @@ export function createApp({ config, database, mailer, clock, log, isDatabaseMigr
   const afterResponse = new AfterResponseTasks();
   const yoga = createYoga<ServerContext, Context>({
     schema,
-    context: createContextFactory({ auth, prisma, isDatabaseMigrated, production: config.isProduction, trustProxy: config.trustProxy, afterResponse }),
+    context: createContextFactory({
+      auth,
+      prisma,
+      isDatabaseMigrated,
+      production: config.isProduction,
+      trustProxy: config.trustProxy,
+      afterResponse,
+    }),
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/health',
     landingPage: false,

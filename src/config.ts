@@ -151,59 +151,58 @@ const emailAddress = z
   .default('no-reply@localhost')
   .refine((value) => /^[^\s@<>]+@[^\s@<>]+$/.test(value), { message: 'must be an email address' });
 
-const envSchema = z
-  .object({
-    PORT: integer(0, 65535, 4000), // 0: any free port (tests)
-    HOST: z.string().min(1, 'must not be empty').default('0.0.0.0'),
-    DATABASE_URL: databaseUrl,
-    // Instances × pool size must stay under the server's max_connections (README).
-    DATABASE_POOL_SIZE: integer(1, 1000, 10),
-    DATABASE_CONNECT_TIMEOUT_SECONDS: integer(1, 300, 5),
-    DATABASE_STATEMENT_TIMEOUT_SECONDS: integer(1, 3600, 10),
-    SMTP_URL: url(['smtp:', 'smtps:']).optional(),
-    MAIL_FROM: emailAddress,
-    PASSWORD_RESET_URL: url(['http:', 'https:']).default(DEFAULT_PASSWORD_RESET_URL),
-    NODE_ENV: z.string().optional(),
-    SESSION_MAX_AGE_SECONDS: integer(60, 10 * 365 * 86400, 2592000),
-    SESSION_IDLE_TIMEOUT_SECONDS: integer(60, 10 * 365 * 86400, 604800),
-    SESSION_TOUCH_INTERVAL_SECONDS: integer(1, 86400, 60),
-    MAX_SESSIONS_PER_USER: integer(1, 10000, 50),
-    RESET_TOKEN_TTL_SECONDS: integer(60, 7 * 86400, 1800),
-    DEVICE_COOKIE_MAX_AGE_SECONDS: integer(3600, 400 * 86400, 180 * 86400),
-    BCRYPT_COST: integer(4, 31, 12),
-    BCRYPT_CONCURRENCY: integer(1, 256, Math.max(1, availableParallelism() - 1)),
-    BCRYPT_MAX_QUEUE_MS: integer(100, 60_000, 2000),
-    TRUST_PROXY: integer(0, 32, 0),
-    CORS_ORIGINS: z
-      .string()
-      .default('')
-      .transform((value, ctx) => {
-        const origins = splitList(value).map((origin) => origin.replace(/\/$/, ''));
-        for (const origin of origins.filter((o) => !isOrigin(o))) {
-          ctx.addIssue({ code: 'custom', message: `"${origin}" is not an origin like https://app.example.com` });
-        }
-        return origins;
-      }),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    RATE_LIMIT_LOGIN_PER_IP: windowLimit('100/900'),
-    LOGIN_FREE_ATTEMPTS: integer(1, 1000, 5),
-    LOGIN_BACKOFF_BASE_SECONDS: integer(1, 86400, 60),
-    LOGIN_BACKOFF_MAX_SECONDS: integer(1, 86400, 900),
-    RATE_LIMIT_REGISTER_PER_IP: windowLimit('10/3600'),
-    RATE_LIMIT_RESET_REQUEST_PER_IP: windowLimit('10/3600'),
-    RATE_LIMIT_RESET_REQUEST_PER_EMAIL: windowLimit('3/3600'),
-    RATE_LIMIT_RESET_PER_IP: windowLimit('10/900'),
-    RATE_LIMIT_RESET_PER_ACCOUNT: windowLimit('5/3600'),
-    RATE_LIMIT_CHANGE_PASSWORD_PER_IP: windowLimit('10/900'),
-    RATE_LIMIT_CHANGE_PASSWORD_PER_ACCOUNT: windowLimit('5/900'),
-    GRAPHQL_MAX_DEPTH: integer(1, 100, 8),
-    GRAPHQL_MAX_ALIASES: integer(0, 1000, 10),
-    GRAPHQL_MAX_TOKENS: integer(50, 100000, 1000),
-    GRAPHQL_MAX_DIRECTIVES: integer(0, 1000, 10),
-    MAX_BODY_BYTES: integer(1024, 10 * 1024 * 1024, 102400),
-    GRAPHQL_INTROSPECTION: flag,
-    GRAPHIQL: flag,
-  });
+const envSchema = z.object({
+  PORT: integer(0, 65535, 4000), // 0: any free port (tests)
+  HOST: z.string().min(1, 'must not be empty').default('0.0.0.0'),
+  DATABASE_URL: databaseUrl,
+  // Instances × pool size must stay under the server's max_connections (README).
+  DATABASE_POOL_SIZE: integer(1, 1000, 10),
+  DATABASE_CONNECT_TIMEOUT_SECONDS: integer(1, 300, 5),
+  DATABASE_STATEMENT_TIMEOUT_SECONDS: integer(1, 3600, 10),
+  SMTP_URL: url(['smtp:', 'smtps:']).optional(),
+  MAIL_FROM: emailAddress,
+  PASSWORD_RESET_URL: url(['http:', 'https:']).default(DEFAULT_PASSWORD_RESET_URL),
+  NODE_ENV: z.string().optional(),
+  SESSION_MAX_AGE_SECONDS: integer(60, 10 * 365 * 86400, 2592000),
+  SESSION_IDLE_TIMEOUT_SECONDS: integer(60, 10 * 365 * 86400, 604800),
+  SESSION_TOUCH_INTERVAL_SECONDS: integer(1, 86400, 60),
+  MAX_SESSIONS_PER_USER: integer(1, 10000, 50),
+  RESET_TOKEN_TTL_SECONDS: integer(60, 7 * 86400, 1800),
+  DEVICE_COOKIE_MAX_AGE_SECONDS: integer(3600, 400 * 86400, 180 * 86400),
+  BCRYPT_COST: integer(4, 31, 12),
+  BCRYPT_CONCURRENCY: integer(1, 256, Math.max(1, availableParallelism() - 1)),
+  BCRYPT_MAX_QUEUE_MS: integer(100, 60_000, 2000),
+  TRUST_PROXY: integer(0, 32, 0),
+  CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((value, ctx) => {
+      const origins = splitList(value).map((origin) => origin.replace(/\/$/, ''));
+      for (const origin of origins.filter((o) => !isOrigin(o))) {
+        ctx.addIssue({ code: 'custom', message: `"${origin}" is not an origin like https://app.example.com` });
+      }
+      return origins;
+    }),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  RATE_LIMIT_LOGIN_PER_IP: windowLimit('100/900'),
+  LOGIN_FREE_ATTEMPTS: integer(1, 1000, 5),
+  LOGIN_BACKOFF_BASE_SECONDS: integer(1, 86400, 60),
+  LOGIN_BACKOFF_MAX_SECONDS: integer(1, 86400, 900),
+  RATE_LIMIT_REGISTER_PER_IP: windowLimit('10/3600'),
+  RATE_LIMIT_RESET_REQUEST_PER_IP: windowLimit('10/3600'),
+  RATE_LIMIT_RESET_REQUEST_PER_EMAIL: windowLimit('3/3600'),
+  RATE_LIMIT_RESET_PER_IP: windowLimit('10/900'),
+  RATE_LIMIT_RESET_PER_ACCOUNT: windowLimit('5/3600'),
+  RATE_LIMIT_CHANGE_PASSWORD_PER_IP: windowLimit('10/900'),
+  RATE_LIMIT_CHANGE_PASSWORD_PER_ACCOUNT: windowLimit('5/900'),
+  GRAPHQL_MAX_DEPTH: integer(1, 100, 8),
+  GRAPHQL_MAX_ALIASES: integer(0, 1000, 10),
+  GRAPHQL_MAX_TOKENS: integer(50, 100000, 1000),
+  GRAPHQL_MAX_DIRECTIVES: integer(0, 1000, 10),
+  MAX_BODY_BYTES: integer(1024, 10 * 1024 * 1024, 102400),
+  GRAPHQL_INTROSPECTION: flag,
+  GRAPHIQL: flag,
+});
 
 /** Rules between variables; checked on the raw values so they are reported with all others. */
 function crossFieldProblems(env: Record<string, string>): string[] {
@@ -234,9 +233,7 @@ function isOrigin(value: string): boolean {
 
 /** Empty strings count as unset, as a shell `FOO= npm start` means "no value". */
 function withoutEmpty(env: Record<string, string | undefined>): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''),
-  );
+  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''));
 }
 
 export function loadConfig(env: Record<string, string | undefined>): Config {

@@ -44,7 +44,14 @@ async function main(): Promise<void> {
   });
 
   const mailer = createMailer(config, log);
-  const { yoga, auth, background } = createApp({ config, database, mailer, clock: systemClock, log, isDatabaseMigrated: migrations.isMigrated });
+  const { yoga, auth, background } = createApp({
+    config,
+    database,
+    mailer,
+    clock: systemClock,
+    log,
+    isDatabaseMigrated: migrations.isMigrated,
+  });
 
   const sweeper = setInterval(() => {
     if (!migrations.isMigrated()) return;

@@ -55,7 +55,10 @@ describe('loadConfig', () => {
 
   it('turns introspection and GraphiQL off in production unless asked for', () => {
     expect(loadConfig(productionBase)).toMatchObject({ introspection: false, graphiql: false });
-    expect(loadConfig({ ...productionBase, GRAPHQL_INTROSPECTION: 'true', GRAPHIQL: '1' })).toMatchObject({ introspection: true, graphiql: true });
+    expect(loadConfig({ ...productionBase, GRAPHQL_INTROSPECTION: 'true', GRAPHIQL: '1' })).toMatchObject({
+      introspection: true,
+      graphiql: true,
+    });
     expect(() => loadConfig({ GRAPHIQL: 'yes' })).toThrow(/GRAPHIQL: must be true or false/);
     expect(() => loadConfig({ RATE_LIMIT_LOGIN_PER_IP: '100 per minute' })).toThrow(/RATE_LIMIT_LOGIN_PER_IP: must be attempts\/seconds/);
   });
@@ -124,7 +127,9 @@ describe('loadConfig', () => {
     // One problem per variable, each line starting with its name: exactly these eight, in any order.
     const namesExactly = (problems: readonly string[]) =>
       JSON.stringify(problems.map((p) => p.split(':')[0]).sort()) === JSON.stringify([...variables].sort());
-    expect(attempt).toThrow(expect.objectContaining({ problems: expect.toSatisfy(namesExactly, `problems naming exactly ${variables.join(', ')}`) }));
+    expect(attempt).toThrow(
+      expect.objectContaining({ problems: expect.toSatisfy(namesExactly, `problems naming exactly ${variables.join(', ')}`) }),
+    );
   });
 
   it('refuses a bcrypt cost below 10 in production', () => {
@@ -133,12 +138,20 @@ describe('loadConfig', () => {
   });
 
   it('refuses an http: PASSWORD_RESET_URL in production, the default and loopback included', () => {
-    for (const url of [undefined, 'http://localhost:4000/reset-password', 'http://127.0.0.1/reset', 'http://[::1]/reset', 'http://app.example.com/reset']) {
+    for (const url of [
+      undefined,
+      'http://localhost:4000/reset-password',
+      'http://127.0.0.1/reset',
+      'http://[::1]/reset',
+      'http://app.example.com/reset',
+    ]) {
       expect(() => loadConfig({ ...productionBase, PASSWORD_RESET_URL: url })).toThrow(
         /PASSWORD_RESET_URL: must be an https: URL when NODE_ENV=production/,
       );
     }
-    expect(loadConfig({ ...productionBase, PASSWORD_RESET_URL: 'https://app.example.com/reset' }).passwordResetUrl).toBe('https://app.example.com/reset');
+    expect(loadConfig({ ...productionBase, PASSWORD_RESET_URL: 'https://app.example.com/reset' }).passwordResetUrl).toBe(
+      'https://app.example.com/reset',
+    );
     expect(loadConfig({ PASSWORD_RESET_URL: 'http://localhost:5173/reset' }).passwordResetUrl).toBe('http://localhost:5173/reset');
   });
 
@@ -151,7 +164,14 @@ describe('loadConfig', () => {
   });
 
   it('refuses a plain smtp: SMTP_URL in production unless it requires STARTTLS', () => {
-    for (const url of ['smtp://mail:587', 'smtp://mail:587?requireTLS=false', 'smtp://mail:587?requiretls=true', 'smtp://mail:587?requireTLS=true&requireTLS=false', 'smtps://mail:465?tls.rejectUnauthorized=false', 'smtp://mail:587?requireTLS=true&tls.rejectUnauthorized=false']) {
+    for (const url of [
+      'smtp://mail:587',
+      'smtp://mail:587?requireTLS=false',
+      'smtp://mail:587?requiretls=true',
+      'smtp://mail:587?requireTLS=true&requireTLS=false',
+      'smtps://mail:465?tls.rejectUnauthorized=false',
+      'smtp://mail:587?requireTLS=true&tls.rejectUnauthorized=false',
+    ]) {
       expect(() => loadConfig({ ...productionBase, SMTP_URL: url }), url).toThrow(/SMTP_URL: /);
     }
     for (const url of ['smtps://mail:465', 'smtp://user:pass@mail:587?requireTLS=true']) {
@@ -162,7 +182,12 @@ describe('loadConfig', () => {
 
   it('names every weak production setting in one error, without echoing SMTP credentials', () => {
     const attempt = () =>
-      loadConfig({ NODE_ENV: 'production', BCRYPT_COST: '9', PASSWORD_RESET_URL: 'http://app.example.com/reset', SMTP_URL: 'smtp://user:hunter2@mail' });
+      loadConfig({
+        NODE_ENV: 'production',
+        BCRYPT_COST: '9',
+        PASSWORD_RESET_URL: 'http://app.example.com/reset',
+        SMTP_URL: 'smtp://user:hunter2@mail',
+      });
     expect(attempt).toThrow(ConfigError);
     expect(attempt).not.toThrow(/hunter2/);
     expect(attempt).toThrow(/BCRYPT_COST:[^]*PASSWORD_RESET_URL:[^]*SMTP_URL:|BCRYPT_COST:[^]*SMTP_URL:[^]*PASSWORD_RESET_URL:/);

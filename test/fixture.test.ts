@@ -25,7 +25,9 @@ describe('signedIn', () => {
   it('throws with the error envelope when the login is refused', async () => {
     const api = await createTestApp();
     await api.signedIn(bob);
-    await expect(api.signedIn({ email: bob.email, password: 'a wholly different phrase' })).rejects.toThrow(/login refused: .*INVALID_CREDENTIALS/);
+    await expect(api.signedIn({ email: bob.email, password: 'a wholly different phrase' })).rejects.toThrow(
+      /login refused: .*INVALID_CREDENTIALS/,
+    );
   });
 });
 
@@ -49,9 +51,12 @@ describe('mailTo', () => {
 });
 
 describe('errorOf', () => {
-  it('is null for a result without errors, and the first error\'s extensions otherwise', () => {
+  it("is null for a result without errors, and the first error's extensions otherwise", () => {
     expect(errorOf({ errors: undefined })).toBeNull();
-    expect(errorOf({ errors: [{ extensions: { code: 'RATE_LIMITED', retryAfter: 3 } }, { extensions: { code: 'X' } }] })).toEqual({ code: 'RATE_LIMITED', retryAfter: 3 });
+    expect(errorOf({ errors: [{ extensions: { code: 'RATE_LIMITED', retryAfter: 3 } }, { extensions: { code: 'X' } }] })).toEqual({
+      code: 'RATE_LIMITED',
+      retryAfter: 3,
+    });
     expect(errorOf({ errors: [{}] })).toEqual({ code: undefined });
   });
 });

@@ -53,8 +53,16 @@ interface Process {
 const children = new Set<ChildProcess>();
 
 /** `command` is run by sh and must exec node, so that the child's pid is the server's own. */
-function startProcess(command: string, env: Record<string, string>, portOf: (line: Record<string, unknown>) => number | null): Promise<Process> {
-  const child = spawn('sh', ['-c', command], { cwd: root, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+function startProcess(
+  command: string,
+  env: Record<string, string>,
+  portOf: (line: Record<string, unknown>) => number | null,
+): Promise<Process> {
+  const child = spawn('sh', ['-c', command], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   children.add(child);
   child.once('exit', () => children.delete(child));
   return new Promise((resolve, reject) => {
@@ -156,7 +164,11 @@ async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'auth-api-bench-'));
   try {
     console.log(`Benchmark: ${cores} cores, Node ${process.version}, bcrypt cost ${cost}, ${seconds} s per run, 127.0.0.1 only.`);
-    console.log(`Rate limits raised for one-address load: ${Object.entries(raisedLimits).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+    console.log(
+      `Rate limits raised for one-address load: ${Object.entries(raisedLimits)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' ')}`,
+    );
 
     const bcryptRates = {
       [defaultConcurrency]: await bcryptPerSecond(defaultConcurrency, 4),
@@ -166,19 +178,55 @@ async function main() {
     // Plain JavaScript run by plain node, like the service: the ceiling pays for no TypeScript loader.
     // (In dist/, so that its packages resolve from node_modules as the service's do.)
     const bareScript = join(root, 'dist', 'bench-bare-yoga.js');
-    await build({ entryPoints: [join(root, 'scripts/bench/bare-yoga.ts')], outfile: bareScript, bundle: true, packages: 'external', platform: 'node', format: 'esm', logLevel: 'warning' });
+    await build({
+      entryPoints: [join(root, 'scripts/bench/bare-yoga.ts')],
+      outfile: bareScript,
+      bundle: true,
+      packages: 'external',
+      platform: 'node',
+      format: 'esm',
+      logLevel: 'warning',
+    });
     const bare = await startProcess(`exec node ${bareScript}`, {}, (line) => (typeof line.port === 'number' ? line.port : null));
     const bareUrl = `http://127.0.0.1:${bare.port}/graphql`;
     // Both servers get the same warm-up (JIT compilation) before they are measured.
     await runLoad({ url: bareUrl, connections: 32, durationSeconds: WARM_UP_SECONDS, body: ME, cookie: 'session=bench-token' });
-    const ceiling32 = await runLoad({ url: bareUrl, connections: 32, durationSeconds: seconds, body: ME, cookie: 'session=bench-token', accept: answeredMe });
-    const ceiling128 = await runLoad({ url: bareUrl, connections: 128, durationSeconds: seconds, body: ME, cookie: 'session=bench-token', accept: answeredMe });
+    const ceiling32 = await runLoad({
+      url: bareUrl,
+      connections: 32,
+      durationSeconds: seconds,
+      body: ME,
+      cookie: 'session=bench-token',
+      accept: answeredMe,
+    });
+    const ceiling128 = await runLoad({
+      url: bareUrl,
+      connections: 128,
+      durationSeconds: seconds,
+      body: ME,
+      cookie: 'session=bench-token',
+      accept: answeredMe,
+    });
     await stop(bare);
 
     const main = await startService(defaultConcurrency, dir);
     await runLoad({ url: main.url, connections: 32, durationSeconds: WARM_UP_SECONDS, body: ME, cookie: main.cookie });
-    const me32 = await runLoad({ url: main.url, connections: 32, durationSeconds: seconds, body: ME, cookie: main.cookie, accept: answeredMe });
-    const me128 = await runLoad({ url: main.url, connections: 128, durationSeconds: seconds, body: ME, cookie: main.cookie, accept: answeredMe });
+    const me32 = await runLoad({
+      url: main.url,
+      connections: 32,
+      durationSeconds: seconds,
+      body: ME,
+      cookie: main.cookie,
+      accept: answeredMe,
+    });
+    const me128 = await runLoad({
+      url: main.url,
+      connections: 128,
+      durationSeconds: seconds,
+      body: ME,
+      cookie: main.cookie,
+      accept: answeredMe,
+    });
     const defaultRun = await loginScenarios(main.url, main.cookie);
     const registers = await runLoad({ url: main.url, connections: 32, durationSeconds: seconds, body: registerBody, accept: registered });
     const peakRss = peakRssMiB(main.service.child.pid!);
@@ -228,11 +276,39 @@ function report(f: Figures) {
   const row = (...cells: string[]) => rows.push(cells);
 
   row('figure', 'value', 'reference', 'ratio', 'target', '');
-  row('bare yoga `me`, 32 conns', `${n(f.ceiling32.okPerSecond)} req/s, p50 ${f.ceiling32.p50Ms} ms, p99 ${f.ceiling32.p99Ms} ms`, 'ceiling', '1.00', '', '');
-  row('bare yoga `me`, 128 conns', `${n(f.ceiling128.okPerSecond)} req/s, p50 ${f.ceiling128.p50Ms} ms, p99 ${f.ceiling128.p99Ms} ms`, 'ceiling', '1.00', '', '');
+  row(
+    'bare yoga `me`, 32 conns',
+    `${n(f.ceiling32.okPerSecond)} req/s, p50 ${f.ceiling32.p50Ms} ms, p99 ${f.ceiling32.p99Ms} ms`,
+    'ceiling',
+    '1.00',
+    '',
+    '',
+  );
+  row(
+    'bare yoga `me`, 128 conns',
+    `${n(f.ceiling128.okPerSecond)} req/s, p50 ${f.ceiling128.p50Ms} ms, p99 ${f.ceiling128.p99Ms} ms`,
+    'ceiling',
+    '1.00',
+    '',
+    '',
+  );
   const meOk = f.me32.okPerSecond >= 0.6 * f.ceiling32.okPerSecond && f.me32.p99Ms <= 1.5 * f.ceiling32.p99Ms;
-  row('service `me`, 32 conns', `${n(f.me32.okPerSecond)} req/s, p50 ${f.me32.p50Ms} ms, p99 ${f.me32.p99Ms} ms`, 'ceiling 32', `${ratio(f.me32.okPerSecond, f.ceiling32.okPerSecond)} req/s, ${ratio(f.me32.p99Ms, f.ceiling32.p99Ms)} p99`, '≥ 0.60 req/s, ≤ 1.5 p99', verdict(meOk));
-  row('service `me`, 128 conns', `${n(f.me128.okPerSecond)} req/s, p50 ${f.me128.p50Ms} ms, p99 ${f.me128.p99Ms} ms`, 'ceiling 128', `${ratio(f.me128.okPerSecond, f.ceiling128.okPerSecond)} req/s, ${ratio(f.me128.p99Ms, f.ceiling128.p99Ms)} p99`, '', '');
+  row(
+    'service `me`, 32 conns',
+    `${n(f.me32.okPerSecond)} req/s, p50 ${f.me32.p50Ms} ms, p99 ${f.me32.p99Ms} ms`,
+    'ceiling 32',
+    `${ratio(f.me32.okPerSecond, f.ceiling32.okPerSecond)} req/s, ${ratio(f.me32.p99Ms, f.ceiling32.p99Ms)} p99`,
+    '≥ 0.60 req/s, ≤ 1.5 p99',
+    verdict(meOk),
+  );
+  row(
+    'service `me`, 128 conns',
+    `${n(f.me128.okPerSecond)} req/s, p50 ${f.me128.p50Ms} ms, p99 ${f.me128.p99Ms} ms`,
+    'ceiling 128',
+    `${ratio(f.me128.okPerSecond, f.ceiling128.okPerSecond)} req/s, ${ratio(f.me128.p99Ms, f.ceiling128.p99Ms)} p99`,
+    '',
+    '',
+  );
 
   for (const [label, run, concurrency] of [
     ['default', f.defaultRun, defaultConcurrency],
@@ -267,7 +343,14 @@ function report(f: Figures) {
       label === 'default' ? verdict(stormOk) : '',
     );
   }
-  row('register, 32 conns', `${n(f.registers.okPerSecond, 1)} ok/s, p99 ${f.registers.p99Ms} ms`, `bcrypt ${defaultConcurrency} at once`, ratio(f.registers.okPerSecond, f.bcryptRates[defaultConcurrency]!), '', '');
+  row(
+    'register, 32 conns',
+    `${n(f.registers.okPerSecond, 1)} ok/s, p99 ${f.registers.p99Ms} ms`,
+    `bcrypt ${defaultConcurrency} at once`,
+    ratio(f.registers.okPerSecond, f.bcryptRates[defaultConcurrency]!),
+    '',
+    '',
+  );
   row('peak RSS of the service', `${n(f.peakRss, 1)} MiB`, '', '', '< 150 MiB', verdict(f.peakRss < 150));
   row('start-up to first answered request', `${n(f.startupMs)} ms`, '', '', '', '');
 
@@ -282,7 +365,10 @@ function report(f: Figures) {
 
   const when = new Date().toISOString();
   const header = `Run ${when} on ${cores} cores, Node ${process.version}, bcrypt cost ${cost}, ${seconds} s per load run (autocannon, 127.0.0.1).`;
-  writeFileSync(join(root, 'bench', 'results.json'), `${JSON.stringify({ when, cores, node: process.version, cost, seconds, ...f }, null, 2)}\n`);
+  writeFileSync(
+    join(root, 'bench', 'results.json'),
+    `${JSON.stringify({ when, cores, node: process.version, cost, seconds, ...f }, null, 2)}\n`,
+  );
   writeFileSync(join(root, 'bench', 'RESULTS.md'), `# Latest benchmark\n\n${header}\n\n${markdown}\n`);
   console.log(`\nWritten: bench/results.json, bench/RESULTS.md`);
 }

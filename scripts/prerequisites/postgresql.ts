@@ -42,7 +42,10 @@ export function planPostgresql(facts: PostgresqlFacts): PostgresqlPlan {
   const newest = facts.versions[0];
   if (newest === undefined || facts.pgCtlcluster === null) return { action: 'none', reason: 'not installed' };
   if (!facts.isRoot) {
-    return { action: 'advise', message: `PostgreSQL ${newest} is installed but not running; its tests will be skipped unless you start it (as root: pg_ctlcluster ${newest} main start).` };
+    return {
+      action: 'advise',
+      message: `PostgreSQL ${newest} is installed but not running; its tests will be skipped unless you start it (as root: pg_ctlcluster ${newest} main start).`,
+    };
   }
   return { action: 'start', version: newest };
 }

@@ -38,10 +38,7 @@ export interface ToolFacts {
   aptGet: string | null;
 }
 
-export type ToolPlan =
-  | { action: 'none' }
-  | { action: 'install'; packages: string[] }
-  | { action: 'stop'; message: string };
+export type ToolPlan = { action: 'none' } | { action: 'install'; packages: string[] } | { action: 'stop'; message: string };
 
 /** Debian package names of what is missing, in the order the tests need them. */
 export function missingPackages(facts: Pick<ToolFacts, 'chromium' | 'curl' | 'chromiumOverride'>): string[] {
@@ -55,7 +52,10 @@ export function installAdvice(packages: string[]): string {
 
 export function planTools(facts: ToolFacts): ToolPlan {
   if (facts.chromiumOverride !== null && facts.chromium === null) {
-    return { action: 'stop', message: `CHROMIUM_PATH=${facts.chromiumOverride} is not an executable file: point it at a Chromium binary, or unset it to use Debian's chromium.` };
+    return {
+      action: 'stop',
+      message: `CHROMIUM_PATH=${facts.chromiumOverride} is not an executable file: point it at a Chromium binary, or unset it to use Debian's chromium.`,
+    };
   }
   const packages = missingPackages(facts);
   if (packages.length === 0) return { action: 'none' };

@@ -11,7 +11,8 @@
 // seen as the code point it is (category Cs) while a proper pair is one astral character.
 const REFUSED_CHARACTER = /[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Cs}]/u;
 
-export const REFUSED_CHARACTER_MESSAGE = 'contains a character that is not allowed (a control, format, private-use, unassigned or lone surrogate code point).';
+export const REFUSED_CHARACTER_MESSAGE =
+  'contains a character that is not allowed (a control, format, private-use, unassigned or lone surrogate code point).';
 
 export function hasRefusedCharacter(text: string): boolean {
   return REFUSED_CHARACTER.test(text);

@@ -55,13 +55,23 @@ const credentialFields = { ...userFields, passwordHash: true, credentialVersion:
 
 /** The user's rows of one kind, ordered alike: sessions and trusted devices. */
 interface PerUserRows {
-  findMany(args: { where: { userId: string }; orderBy: Array<Record<string, 'desc'>>; skip: number; select: { id: true } }): Promise<Array<{ id: string }>>;
+  findMany(args: {
+    where: { userId: string };
+    orderBy: Array<Record<string, 'desc'>>;
+    skip: number;
+    select: { id: true };
+  }): Promise<Array<{ id: string }>>;
   deleteMany(args: { where: { id: { in: string[] } } }): Promise<unknown>;
 }
 
 /** Deletes the user's oldest rows beyond `keep`. */
 async function trimNewest(rows: PerUserRows, userId: string, keep: number): Promise<void> {
-  const surplus = await rows.findMany({ where: { userId }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], skip: keep, select: { id: true } });
+  const surplus = await rows.findMany({
+    where: { userId },
+    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    skip: keep,
+    select: { id: true },
+  });
   if (surplus.length > 0) await rows.deleteMany({ where: { id: { in: surplus.map((row) => row.id) } } });
 }
 
@@ -203,7 +213,10 @@ export class AuthRepository {
     return this.prisma.$transaction(async (tx) => {
       if (!(await lockUser(tx, userId, credentialVersion))) return false;
       const next = credentialVersion + 1;
-      await tx.user.update({ where: { id: userId }, data: { passwordHash: input.passwordHash, passwordChangedAt: input.now, credentialVersion: next } });
+      await tx.user.update({
+        where: { id: userId },
+        data: { passwordHash: input.passwordHash, passwordChangedAt: input.now, credentialVersion: next },
+      });
       await tx.session.deleteMany({ where: { userId } });
       await tx.passwordResetToken.deleteMany({ where: { userId } });
       await tx.session.create({ data: { ...input.session, credentialVersion: next }, select: { id: true } });
@@ -246,7 +259,10 @@ export class AuthRepository {
         data: { usedAt: input.now },
       });
       if (count !== 1) throw new InvalidTokenError();
-      const token = await tx.passwordResetToken.findUniqueOrThrow({ where: { tokenHash: input.tokenHash }, select: { id: true, userId: true } });
+      const token = await tx.passwordResetToken.findUniqueOrThrow({
+        where: { tokenHash: input.tokenHash },
+        select: { id: true, userId: true },
+      });
       await tx.user.update({
         where: { id: token.userId },
         data: { passwordHash: input.passwordHash, passwordChangedAt: input.now, credentialVersion: { increment: 1 } },
@@ -258,7 +274,10 @@ export class AuthRepository {
   }
 
   /** Housekeeping: rows that can never be valid again. */
-  async deleteExpired(now: Date, idleCutoff: Date): Promise<{ sessions: number; resetTokens: number; trustedDevices: number; rateLimits: number }> {
+  async deleteExpired(
+    now: Date,
+    idleCutoff: Date,
+  ): Promise<{ sessions: number; resetTokens: number; trustedDevices: number; rateLimits: number }> {
     const sessions = await this.prisma.session.deleteMany({
       where: { OR: [{ expiresAt: { lte: now } }, { lastSeenAt: { lte: idleCutoff } }] },
     });

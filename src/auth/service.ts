@@ -135,7 +135,12 @@ export class AuthService {
     this.deps.background.run('password-rehash', async () => {
       try {
         const passwordHash = await this.deps.passwords.hash(password);
-        await this.deps.repo.upgradePasswordHash({ userId: user.id, credentialVersion: user.credentialVersion, from: user.passwordHash, to: passwordHash });
+        await this.deps.repo.upgradePasswordHash({
+          userId: user.id,
+          credentialVersion: user.credentialVersion,
+          from: user.passwordHash,
+          to: passwordHash,
+        });
       } catch (error) {
         if (!(error instanceof HashingOverloadedError)) throw error;
       }
@@ -231,7 +236,11 @@ export class AuthService {
   async revokeSession(current: AuthenticatedSession, id: string, client: ClientInfo): Promise<boolean> {
     if (id.length === 0 || id.length > MAX_ID_LENGTH) throw new InvalidInputError('id', 'Session id is not valid.');
     const revoked = await this.deps.repo.deleteUserSession(current.user.id, id);
-    this.deps.audit.record('session-revoked', client, { outcome: revoked ? 'success' : 'not-found', userId: current.user.id, sessionId: id });
+    this.deps.audit.record('session-revoked', client, {
+      outcome: revoked ? 'success' : 'not-found',
+      userId: current.user.id,
+      sessionId: id,
+    });
     return revoked;
   }
 
@@ -291,7 +300,10 @@ export class AuthService {
     await this.deps.limits.consume('resetRequestPerEmail', email, client);
     return async () => {
       const user = await this.deps.repo.findUserByEmail(email);
-      this.deps.audit.record('password-reset-requested', client, { outcome: user === null ? 'unknown-email' : 'mailed', userId: user?.id ?? null });
+      this.deps.audit.record('password-reset-requested', client, {
+        outcome: user === null ? 'unknown-email' : 'mailed',
+        userId: user?.id ?? null,
+      });
       if (user !== null) await this.issueResetToken(user);
     };
   }

@@ -74,7 +74,10 @@ export function openDatabase(config: DatabaseConfig, options: DatabaseOptions = 
   }
   // One pool, shared by Prisma and the lookup, and ended here, where it was made.
   const servicePool = createServicePool(target.url, poolSettingsOf(config));
-  const prisma = new PostgresqlPrismaClient({ adapter: postgresqlAdapterFactory(servicePool), ...queryLogOf(options) }) as unknown as DatabaseClient;
+  const prisma = new PostgresqlPrismaClient({
+    adapter: postgresqlAdapterFactory(servicePool),
+    ...queryLogOf(options),
+  }) as unknown as DatabaseClient;
   watchQueries(prisma, options);
   return {
     target,

@@ -1,8 +1,6 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
 
-export type DatabaseTarget =
-  | { provider: 'sqlite'; url: string; filePath: string }
-  | { provider: 'postgresql'; url: string };
+export type DatabaseTarget = { provider: 'sqlite'; url: string; filePath: string } | { provider: 'postgresql'; url: string };
 
 /** `file:./data/auth.db` is relative to the working directory, as for the prisma CLI. */
 export function parseDatabaseUrl(url: string, cwd: string = process.cwd()): DatabaseTarget {

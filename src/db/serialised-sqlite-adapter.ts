@@ -76,10 +76,7 @@ function releasingOnEnd(tx: Transaction, release: () => void): Transaction {
 }
 
 /** Wraps a SQLite adapter factory; `setup` runs once on each new connection (pragmas). */
-export function serialisedSqlite(
-  inner: SqlMigrationAwareDriverAdapterFactory,
-  setup: string,
-): SqlMigrationAwareDriverAdapterFactory {
+export function serialisedSqlite(inner: SqlMigrationAwareDriverAdapterFactory, setup: string): SqlMigrationAwareDriverAdapterFactory {
   return {
     provider: inner.provider,
     adapterName: inner.adapterName,

@@ -105,7 +105,8 @@ const TIMESTAMP_OID = 1114;
 
 /** Prisma's DateTime is TIMESTAMP(3) without time zone, holding UTC; pg would read it as local time. */
 const utcTimestamps = {
-  getTypeParser: (oid: number) => (oid === TIMESTAMP_OID ? (value: string) => new Date(`${value.replace(' ', 'T')}Z`) : (value: string) => value),
+  getTypeParser: (oid: number) =>
+    oid === TIMESTAMP_OID ? (value: string) => new Date(`${value.replace(' ', 'T')}Z`) : (value: string) => value,
 };
 
 /**

@@ -6,7 +6,14 @@
 // BAD_USER_INPUT with `extensions.field` the variable's name, as for a bad argument.
 //
 // graphql-js's own messages echo the refused value, which may be a password: ours never do.
-import { GraphQLError, getVariableValues, print, type GraphQLSchema, type OperationDefinitionNode, type VariableDefinitionNode } from 'graphql';
+import {
+  GraphQLError,
+  getVariableValues,
+  print,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type VariableDefinitionNode,
+} from 'graphql';
 
 export type CoercedVariables = { [name: string]: unknown };
 

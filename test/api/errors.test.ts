@@ -14,12 +14,17 @@ describe('unexpected errors', () => {
       const response = await api.yoga.fetch('http://localhost/graphql', {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query: 'mutation($email: String!, $password: String!) { login(email: $email, password: $password) { id } }', variables: ada }),
+        body: JSON.stringify({
+          query: 'mutation($email: String!, $password: String!) { login(email: $email, password: $password) { id } }',
+          variables: ada,
+        }),
       });
       const text = await response.text();
       expect(JSON.parse(text)).toEqual({
         data: null,
-        errors: [{ message: 'Unexpected error.', locations: expect.any(Array), path: ['login'], extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
+        errors: [
+          { message: 'Unexpected error.', locations: expect.any(Array), path: ['login'], extensions: { code: 'INTERNAL_SERVER_ERROR' } },
+        ],
       });
       expect(text).not.toMatch(/Session|SQL|stack|at .*\.ts|prisma/i);
       expect(text).not.toContain(ada.password);

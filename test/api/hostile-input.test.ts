@@ -24,8 +24,18 @@ import { ada } from '../helpers/operations.ts';
 
 /** Every code API.md names (both waves), and BAD_REQUEST for a refused request. */
 const CONTRACT_CODES = new Set([
-  'BAD_USER_INPUT', 'EMAIL_TAKEN', 'INVALID_CREDENTIALS', 'UNAUTHENTICATED', 'INVALID_TOKEN', 'RATE_LIMITED',
-  'EMAIL_NOT_VERIFIED', 'MFA_REQUIRED', 'INVALID_CODE', 'ACCOUNT_DISABLED', 'FORBIDDEN', 'BAD_REQUEST',
+  'BAD_USER_INPUT',
+  'EMAIL_TAKEN',
+  'INVALID_CREDENTIALS',
+  'UNAUTHENTICATED',
+  'INVALID_TOKEN',
+  'RATE_LIMITED',
+  'EMAIL_NOT_VERIFIED',
+  'MFA_REQUIRED',
+  'INVALID_CODE',
+  'ACCOUNT_DISABLED',
+  'FORBIDDEN',
+  'BAD_REQUEST',
 ]);
 const MAX_BODY_BYTES = 102_400; // the default, API.md's "body over the size limit"
 
@@ -35,19 +45,46 @@ interface Hostile {
 }
 
 const refusedCharacter = fc.constantFrom(
-  '\u0000', '\u0001', '\u0007', '\t', '\n', '\r', '\u001b', '\u007f', // C0 and DEL
-  '\u0080', '\u0085', '\u009f', // C1
-  '\uD800', '\uDBFF', '\uDC00', '\uDFFF', // lone surrogates
-  '\uFEFF', '\u200B', '\u200D', '\u202E', '\u2066', '\u00AD', '\u{E0001}', // format
-  '\uE000', '\uF8FF', '\u{F0000}', // private use
-  '\u0378', '\uFFFE', '\uFFFF', '\u{10FFFF}', // unassigned and noncharacters
+  '\u0000',
+  '\u0001',
+  '\u0007',
+  '\t',
+  '\n',
+  '\r',
+  '\u001b',
+  '\u007f', // C0 and DEL
+  '\u0080',
+  '\u0085',
+  '\u009f', // C1
+  '\uD800',
+  '\uDBFF',
+  '\uDC00',
+  '\uDFFF', // lone surrogates
+  '\uFEFF',
+  '\u200B',
+  '\u200D',
+  '\u202E',
+  '\u2066',
+  '\u00AD',
+  '\u{E0001}', // format
+  '\uE000',
+  '\uF8FF',
+  '\u{F0000}', // private use
+  '\u0378',
+  '\uFFFE',
+  '\uFFFF',
+  '\u{10FFFF}', // unassigned and noncharacters
 );
 const cleanText = fc
-  .array(fc.oneof(fc.string({ unit: 'grapheme-ascii', maxLength: 3 }), fc.constantFrom('é', 'e\u0301', 'ß', 'Ω', '密', '😀', '@', '.')), { maxLength: 12 })
+  .array(fc.oneof(fc.string({ unit: 'grapheme-ascii', maxLength: 3 }), fc.constantFrom('é', 'e\u0301', 'ß', 'Ω', '密', '😀', '@', '.')), {
+    maxLength: 12,
+  })
   .map((parts) => parts.join(''));
 const hostile: fc.Arbitrary<Hostile> = fc.oneof(
   // Joined with a letter: a lone high surrogate right before a lone low one would make a valid pair.
-  fc.tuple(cleanText, fc.array(refusedCharacter, { minLength: 1, maxLength: 3 }), cleanText).map(([a, bad, b]) => ({ text: a + bad.join('x') + b, refused: true })),
+  fc
+    .tuple(cleanText, fc.array(refusedCharacter, { minLength: 1, maxLength: 3 }), cleanText)
+    .map(([a, bad, b]) => ({ text: a + bad.join('x') + b, refused: true })),
   fc.constantFrom<Hostile>(
     { text: 'a\u0000b@example.com', refused: true },
     { text: `${ada.email}\u0000`, refused: true },
@@ -71,7 +108,8 @@ function sampleValueOf(type: GraphQLInputType, leaf: string): unknown {
     const entries = Object.values(type.getFields()).map((f) => [f.name, sampleValueOf(f.type, leaf)] as const);
     return entries.some(([, v]) => v !== null) ? Object.fromEntries(entries.filter(([, v]) => v !== null)) : null;
   }
-  if (type instanceof GraphQLEnumType || (type instanceof GraphQLScalarType && ['Int', 'Float', 'Boolean'].includes(type.name))) return null;
+  if (type instanceof GraphQLEnumType || (type instanceof GraphQLScalarType && ['Int', 'Float', 'Boolean'].includes(type.name)))
+    return null;
   return leaf; // String, ID and custom scalars (DateTime, JSON) take text
 }
 
@@ -117,33 +155,38 @@ async function send(api: TestApp, cookie: string | null, query: string, variable
 
 describe('hostile text in every string argument', () => {
   it('feeds register.email, revokeSession.id and resetPassword.token among the text arguments it finds', () => {
-    expect(targets.map((t) => `${t.field.name}.${t.argument.name}`)).toEqual(expect.arrayContaining(['register.email', 'revokeSession.id', 'resetPassword.token']));
-  });
-
-  it.each(targets.map((t) => [`${t.field.name}(${t.argument.name})`, t] as const))('%s answers a contract error, never INTERNAL_SERVER_ERROR', async (_name, target) => {
-    const api = await createTestApp();
-    const { cookie } = await api.signedIn(); // so operations that need a session reach their rules too
-    const query = documentOf(target);
-    await fc.assert(
-      fc.asyncProperty(hostile, async ({ text, refused }) => {
-        const usersBefore = await api.prisma.user.count();
-        const variables = Object.fromEntries(
-          target.field.args.map((a) => [a.name, a === target.argument ? sampleValueOf(a.type, text) : benignValueOf(a.type)]),
-        );
-        const { status, bodyBytes, errors } = await send(api, cookie, query, variables);
-        const codes = errors.map((e) => e.extensions?.code);
-        expect(status).toBeLessThan(500);
-        expect(codes).not.toContain('INTERNAL_SERVER_ERROR');
-        for (const code of codes) expect(CONTRACT_CODES).toContain(code);
-        if (bodyBytes > MAX_BODY_BYTES) {
-          expect([status, codes]).toEqual([413, ['BAD_REQUEST']]);
-        } else if (refused) {
-          expect(errors).toHaveLength(1);
-          expect(errorOf({ errors })).toEqual({ code: 'BAD_USER_INPUT', field: target.argument.name });
-          expect(await api.prisma.user.count()).toBe(usersBefore);
-        }
-      }),
-      { numRuns: 40 },
+    expect(targets.map((t) => `${t.field.name}.${t.argument.name}`)).toEqual(
+      expect.arrayContaining(['register.email', 'revokeSession.id', 'resetPassword.token']),
     );
   });
+
+  it.each(targets.map((t) => [`${t.field.name}(${t.argument.name})`, t] as const))(
+    '%s answers a contract error, never INTERNAL_SERVER_ERROR',
+    async (_name, target) => {
+      const api = await createTestApp();
+      const { cookie } = await api.signedIn(); // so operations that need a session reach their rules too
+      const query = documentOf(target);
+      await fc.assert(
+        fc.asyncProperty(hostile, async ({ text, refused }) => {
+          const usersBefore = await api.prisma.user.count();
+          const variables = Object.fromEntries(
+            target.field.args.map((a) => [a.name, a === target.argument ? sampleValueOf(a.type, text) : benignValueOf(a.type)]),
+          );
+          const { status, bodyBytes, errors } = await send(api, cookie, query, variables);
+          const codes = errors.map((e) => e.extensions?.code);
+          expect(status).toBeLessThan(500);
+          expect(codes).not.toContain('INTERNAL_SERVER_ERROR');
+          for (const code of codes) expect(CONTRACT_CODES).toContain(code);
+          if (bodyBytes > MAX_BODY_BYTES) {
+            expect([status, codes]).toEqual([413, ['BAD_REQUEST']]);
+          } else if (refused) {
+            expect(errors).toHaveLength(1);
+            expect(errorOf({ errors })).toEqual({ code: 'BAD_USER_INPUT', field: target.argument.name });
+            expect(await api.prisma.user.count()).toBe(usersBefore);
+          }
+        }),
+        { numRuns: 40 },
+      );
+    },
+  );
 });

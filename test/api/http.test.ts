@@ -43,7 +43,13 @@ describe('HTTP surface', () => {
     // The adapter connects lazily, so the failure shows at the first query, not here.
     const database = openDatabase(config);
     onTestFinished(() => database.close());
-    const { yoga } = createApp({ config, database, mailer: createLogMailer(logs.log, { redactBody: false }), clock: systemClock, log: logs.log });
+    const { yoga } = createApp({
+      config,
+      database,
+      mailer: createLogMailer(logs.log, { redactBody: false }),
+      clock: systemClock,
+      log: logs.log,
+    });
     const response = await yoga.fetch('http://localhost/ready');
     expect(response.status).toBe(503);
     expect(await response.json()).toEqual({ status: 'unavailable' });
@@ -71,4 +77,3 @@ describe('HTTP surface', () => {
     expect(await response.json()).toEqual({ data: { me: { email: ada.email } } });
   });
 });
-

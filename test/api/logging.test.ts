@@ -24,7 +24,8 @@ describe('expected domain errors', () => {
       errorOf(await api.gql(Logout))?.code,
       errorOf(await api.gql(ResetPassword, { token: 'no-such-token', newPassword: 'a brand new passphrase' }))?.code,
     ];
-    for (let i = 0; i < 4; i += 1) codes.push(errorOf(await api.gql(Login, { email: `nobody${i}@example.com`, password: 'not the password' }))?.code);
+    for (let i = 0; i < 4; i += 1)
+      codes.push(errorOf(await api.gql(Login, { email: `nobody${i}@example.com`, password: 'not the password' }))?.code);
     expect(new Set(codes)).toEqual(
       new Set(['BAD_USER_INPUT', 'EMAIL_TAKEN', 'INVALID_CREDENTIALS', 'UNAUTHENTICATED', 'INVALID_TOKEN', 'RATE_LIMITED']),
     );

@@ -9,7 +9,10 @@ const newPassword = 'a fresh start phrase';
 
 describe('requestPasswordReset', () => {
   it('mails a link with a single-use token of 256 bits and stores only its hash', async () => {
-    const api = await createTestApp({ PASSWORD_RESET_URL: 'https://app.example.com/reset-password', MAIL_FROM: 'auth@example.com' }, { smtp: true });
+    const api = await createTestApp(
+      { PASSWORD_RESET_URL: 'https://app.example.com/reset-password', MAIL_FROM: 'auth@example.com' },
+      { smtp: true },
+    );
     await api.gql(Register, ada);
     expect((await api.gql(RequestPasswordReset, { email: ' ADA@example.com ' })).data).toEqual({ requestPasswordReset: true });
     const mail = await api.mailTo(ada.email);

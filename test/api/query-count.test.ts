@@ -98,7 +98,9 @@ describe('queries per operation', () => {
 
   it('changePassword: the limits, the credentials, one rotating transaction', async () => {
     const api = await signedIn();
-    const { count } = await api.queriesOf(() => api.gql(ChangePassword, { currentPassword: ada.password, newPassword: 'another good phrase' }));
+    const { count } = await api.queriesOf(() =>
+      api.gql(ChangePassword, { currentPassword: ada.password, newPassword: 'another good phrase' }),
+    );
     // rateLimit: changePasswordPerIp (1), changePasswordPerAccount (1), the device's password
     // attempt (1), its back-off cleared (1). own: the user with the hash (1), the device
     // cookie's row (1); in one transaction, the lock, the new hash, the sessions deleted, the
@@ -131,7 +133,9 @@ describe('queries per operation', () => {
 describe('the database reads what the client selects', () => {
   it('register returns only the fields asked for', async () => {
     const api = await createQueryCountingApp();
-    const { sql } = await api.queriesOf(() => api.gql('mutation { register(email: "ada@example.com", password: "correct horse battery") { id } }'));
+    const { sql } = await api.queriesOf(() =>
+      api.gql('mutation { register(email: "ada@example.com", password: "correct horse battery") { id } }'),
+    );
     const insert = sql.find((statement) => /INSERT INTO \S+User/.test(statement))!;
     expect(insert.slice(insert.indexOf('RETURNING'))).not.toMatch(/email|createdAt/);
   });

@@ -6,8 +6,13 @@ import { createTestApp, errorOf, type TestApp } from '../helpers/app.ts';
 const LOGIN = 'mutation Login($e: String!, $p: String!) { login(email: $e, password: $p) { id } }';
 
 async function getGraphql(api: TestApp, params: Record<string, string>) {
-  const response = await api.yoga.fetch(`http://localhost/graphql?${new URLSearchParams(params)}`, { headers: { accept: 'application/json' } });
-  return { status: response.status, body: (await response.json()) as { data?: unknown; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> } };
+  const response = await api.yoga.fetch(`http://localhost/graphql?${new URLSearchParams(params)}`, {
+    headers: { accept: 'application/json' },
+  });
+  return {
+    status: response.status,
+    body: (await response.json()) as { data?: unknown; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> },
+  };
 }
 
 async function postGraphql(api: TestApp, body: unknown) {
@@ -16,7 +21,10 @@ async function postGraphql(api: TestApp, body: unknown) {
     headers: { 'content-type': 'application/json', accept: 'application/json' },
     body: JSON.stringify(body),
   });
-  return { status: response.status, body: (await response.json()) as { data?: unknown; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> } };
+  return {
+    status: response.status,
+    body: (await response.json()) as { data?: unknown; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> },
+  };
 }
 
 describe('refusals keep their status', () => {

@@ -7,7 +7,11 @@ describe('register', () => {
     const api = await createTestApp();
     const result = await api.gql(Register, { email: '  Ada@Example.COM ', password: ada.password });
     expect(errorOf(result)).toBeNull();
-    expect(result.data?.register).toMatchObject({ email: 'ada@example.com', id: expect.any(String), createdAt: api.clock.now().toISOString() });
+    expect(result.data?.register).toMatchObject({
+      email: 'ada@example.com',
+      id: expect.any(String),
+      createdAt: api.clock.now().toISOString(),
+    });
     expect(result.headers.getSetCookie()).toEqual([]);
     expect(await api.prisma.user.count()).toBe(1);
   });
@@ -32,7 +36,9 @@ describe('register', () => {
   it('ends concurrent registrations of one email with exactly one account', async () => {
     const api = await createTestApp();
     const attempts = await Promise.all(
-      Array.from({ length: 12 }, (_, i) => api.agent().gql(Register, { email: i % 2 ? 'Ada@example.com' : 'ada@example.com ', password: ada.password })),
+      Array.from({ length: 12 }, (_, i) =>
+        api.agent().gql(Register, { email: i % 2 ? 'Ada@example.com' : 'ada@example.com ', password: ada.password }),
+      ),
     );
     const outcomes = attempts.map(errorOf);
     expect(outcomes.filter((error) => error === null)).toHaveLength(1);

@@ -35,12 +35,20 @@ describe('client IP, one spelling per address', () => {
     expect(clientIpOf('10.0.0.5', `6.6.6.6, ${written}`, 1)).toBe(canonical);
   });
 
-  it.each(['unknown', '_hidden', '1.2.3', '010.0.0.1', '0x7f.0.0.1', '1.2.3.4.5', '1.2.3.4:99999', '[2001:db8::1]:https', 'fe80::1%', '<script>'])(
-    'knows no address in the hop %s',
-    (garbage) => {
-      expect(clientIpOf('10.0.0.5', garbage, 1)).toBeNull();
-    },
-  );
+  it.each([
+    'unknown',
+    '_hidden',
+    '1.2.3',
+    '010.0.0.1',
+    '0x7f.0.0.1',
+    '1.2.3.4.5',
+    '1.2.3.4:99999',
+    '[2001:db8::1]:https',
+    'fe80::1%',
+    '<script>',
+  ])('knows no address in the hop %s', (garbage) => {
+    expect(clientIpOf('10.0.0.5', garbage, 1)).toBeNull();
+  });
 });
 
 describe('rate-limit key', () => {

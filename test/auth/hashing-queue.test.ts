@@ -22,7 +22,12 @@ describe('HashingQueue', () => {
 
   it('refuses at once what could not finish within maxWaitMs, so the queue stays bounded', async () => {
     const hashes = new PasswordHasher(10, new HashingQueue({ concurrency: 1, maxWaitMs: 2000, initialEstimateMs: 200 }));
-    const storm = Array.from({ length: 100 }, () => hashes.hash('a passphrase here').then(() => 'hashed', (error: unknown) => error));
+    const storm = Array.from({ length: 100 }, () =>
+      hashes.hash('a passphrase here').then(
+        () => 'hashed',
+        (error: unknown) => error,
+      ),
+    );
     const outcomes = await Promise.all(storm);
     const refused = outcomes.filter((o) => o instanceof HashingOverloadedError) as HashingOverloadedError[];
     // 2000 ms at an assumed 200 ms per hash on one lane: 10 accepted, 90 refused without hashing.
@@ -42,7 +47,9 @@ describe('logins under overload', () => {
   it('are shed with RATE_LIMITED and retryAfter, and shed attempts do not count against the account', async () => {
     const api = await createTestApp({ BCRYPT_COST: '10', BCRYPT_CONCURRENCY: '1', BCRYPT_MAX_QUEUE_MS: '300' });
     await api.gql(Register, ada);
-    const storm = await Promise.all(Array.from({ length: 30 }, (_, i) => api.agent(`bot${i}`).gql(Login, { email: ada.email, password: 'wrong guess here' })));
+    const storm = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => api.agent(`bot${i}`).gql(Login, { email: ada.email, password: 'wrong guess here' })),
+    );
     const errors = storm.map(errorOf);
     const shed = errors.filter((error) => error?.code === 'RATE_LIMITED');
     const checked = errors.filter((error) => error?.code === 'INVALID_CREDENTIALS');

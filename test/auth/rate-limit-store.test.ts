@@ -26,7 +26,10 @@ describe('the database counter store', () => {
     process.env.TZ = 'America/New_York';
     const { store, prisma } = await openInstance(await freshDatabaseUrl());
     const now = at('2026-12-01T10:00:00.000Z');
-    expect(await store.addPoints('k', 1, at('2026-12-01T10:01:00.000Z'), now)).toEqual({ points: 1, expiresAt: at('2026-12-01T10:01:00.000Z') });
+    expect(await store.addPoints('k', 1, at('2026-12-01T10:01:00.000Z'), now)).toEqual({
+      points: 1,
+      expiresAt: at('2026-12-01T10:01:00.000Z'),
+    });
     expect(await store.addPoints('k', 1, at('2026-12-01T10:01:30.000Z'), at('2026-12-01T10:00:30.000Z'))).toEqual({
       points: 2,
       expiresAt: at('2026-12-01T10:01:00.000Z'),
@@ -35,15 +38,25 @@ describe('the database counter store', () => {
       points: 1,
       expiresAt: at('2026-12-01T10:01:00.000Z'),
     });
-    expect(await prisma.rateLimit.findUnique({ where: { key: 'k' } })).toEqual({ key: 'k', points: 1, expire: at('2026-12-01T10:01:00.000Z') });
+    expect(await prisma.rateLimit.findUnique({ where: { key: 'k' } })).toEqual({
+      key: 'k',
+      points: 1,
+      expire: at('2026-12-01T10:01:00.000Z'),
+    });
   });
 
   it('starts afresh once the given now reaches the expiry of a row Prisma wrote, not a millisecond before', async () => {
     const { store, prisma } = await openInstance(await freshDatabaseUrl());
     const expire = at('2026-12-01T10:01:00.000Z');
     await prisma.rateLimit.create({ data: { key: 'k', points: 7, expire } });
-    expect(await store.addPoints('k', 1, at('2026-12-01T10:02:00.000Z'), at('2026-12-01T10:00:59.999Z'))).toEqual({ points: 8, expiresAt: expire });
-    expect(await store.addPoints('k', 1, at('2026-12-01T10:02:00.000Z'), expire)).toEqual({ points: 1, expiresAt: at('2026-12-01T10:02:00.000Z') });
+    expect(await store.addPoints('k', 1, at('2026-12-01T10:02:00.000Z'), at('2026-12-01T10:00:59.999Z'))).toEqual({
+      points: 8,
+      expiresAt: expire,
+    });
+    expect(await store.addPoints('k', 1, at('2026-12-01T10:02:00.000Z'), expire)).toEqual({
+      points: 1,
+      expiresAt: at('2026-12-01T10:02:00.000Z'),
+    });
   });
 
   it('counts each of concurrent additions from two instances once', async () => {

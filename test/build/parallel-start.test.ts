@@ -43,7 +43,14 @@ function copyCheckout(): string {
 function npmStart(databaseFile: string): Promise<string> {
   const child = spawn('npm', ['start'], {
     cwd: checkout,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: '0', HOST: '127.0.0.1', BCRYPT_COST: '4', DATABASE_URL: `file:${databaseFile}` },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      BCRYPT_COST: '4',
+      DATABASE_URL: `file:${databaseFile}`,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
     // Its own process group: npm, the shells and node are stopped together.
     detached: true,
@@ -88,7 +95,9 @@ afterAll(async () => {
 });
 
 describe('npm start from one fresh checkout', () => {
-  it(`brings up ${INSTANCES} instances started within a second of each other, each answering /health`, { timeout: START_TIMEOUT_MS }, async () => {
+  it(`brings up ${INSTANCES} instances started within a second of each other, each answering /health`, {
+    timeout: START_TIMEOUT_MS,
+  }, async () => {
     expect(existsSync(join(checkout, 'dist'))).toBe(false);
     const starting: Promise<string>[] = [];
     for (let i = 0; i < INSTANCES; i += 1) {

@@ -20,7 +20,12 @@ describe('curl', () => {
       cwd: dir,
       env: { PATH: process.env.PATH ?? '', API: server.url },
     });
-    expect(stdout.trim().split('\n').map((line) => JSON.parse(line) as unknown)).toEqual([
+    expect(
+      stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as unknown),
+    ).toEqual([
       { data: { register: { email: 'ada@example.com' } } },
       { data: { login: { email: 'ada@example.com' } } },
       { data: { me: { email: 'ada@example.com' } } },

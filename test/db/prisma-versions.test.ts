@@ -10,7 +10,13 @@ import { repoRoot } from '../../scripts/paths.ts';
 const pins = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { dependencies: Record<string, string> }).dependencies;
 const require = createRequire(join(repoRoot, 'package.json'));
 
-const PRISMA_PACKAGES = ['prisma', '@prisma/client', '@prisma/adapter-better-sqlite3', '@prisma/adapter-pg', '@prisma/driver-adapter-utils'];
+const PRISMA_PACKAGES = [
+  'prisma',
+  '@prisma/client',
+  '@prisma/adapter-better-sqlite3',
+  '@prisma/adapter-pg',
+  '@prisma/driver-adapter-utils',
+];
 
 /**
  * prisma 7.10.1 was built with @prisma/schema-engine-wasm 8.1.0-1.d1b3f377…, which was never
@@ -29,14 +35,16 @@ describe('Prisma packages', () => {
     }
   });
 
-  it('apply migrations with the wasm schema engine of the CLI\'s engine commit (or the one mismatch the README explains)', () => {
+  it("apply migrations with the wasm schema engine of the CLI's engine commit (or the one mismatch the README explains)", () => {
     const cliEngine = (require('@prisma/engines-version') as { enginesVersion: string }).enginesVersion;
     const wasmPin = pins['@prisma/schema-engine-wasm']!;
     const wasmEngine = wasmPin.split('.').pop();
     const expected = cliEngine === ACCEPTED_MISMATCH.cliEngine ? ACCEPTED_MISMATCH.wasmEngine : cliEngine;
     expect(wasmEngine, `pin @prisma/schema-engine-wasm at the build ending in .${cliEngine} (README, "Upgrading Prisma")`).toBe(expected);
     // Its exports map hides package.json from require: read the installed manifest as a file.
-    const installed = JSON.parse(readFileSync(join(repoRoot, 'node_modules/@prisma/schema-engine-wasm/package.json'), 'utf8')) as { version: string };
+    const installed = JSON.parse(readFileSync(join(repoRoot, 'node_modules/@prisma/schema-engine-wasm/package.json'), 'utf8')) as {
+      version: string;
+    };
     expect(installed.version, 'installed as pinned').toBe(wasmPin);
   });
 });

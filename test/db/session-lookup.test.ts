@@ -24,7 +24,7 @@ async function loggedIn() {
 }
 
 describe('session lookup by token hash', () => {
-  it("reads the session and its user exactly as Prisma reads them, in a time zone that is not UTC", async () => {
+  it('reads the session and its user exactly as Prisma reads them, in a time zone that is not UTC', async () => {
     // Dates stored as UTC must not be read as local time (pg's default for TIMESTAMP, and
     // `new Date()` on SQLite's CURRENT_TIMESTAMP format).
     process.env.TZ = 'America/New_York';

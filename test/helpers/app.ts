@@ -66,7 +66,9 @@ export async function createTestApp(env: Record<string, string> = {}, options: T
   const clock = new TestClock();
   const database = openDatabase(config, { onQuery: options.onQuery });
   const { prisma } = database;
-  const mailer = config.smtpUrl ? createSmtpMailer(config.smtpUrl, config.mailFrom) : createLogMailer(logs.log, { redactBody: config.isProduction });
+  const mailer = config.smtpUrl
+    ? createSmtpMailer(config.smtpUrl, config.mailFrom)
+    : createLogMailer(logs.log, { redactBody: config.isProduction });
   const app = createApp({ config, database, mailer, clock, log: logs.log, hooks: options.hooks });
   onTestFinished(async () => {
     await app.background.drain();

@@ -15,7 +15,14 @@ export async function launchBrowser(): Promise<Browser> {
   if (executablePath === null) throw new Error(installAdvice(['chromium']));
   const browser = await chromium.launch({
     executablePath,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   onTestFinished(() => browser.close());
   mkdirSync(artifactsDir, { recursive: true });

@@ -8,7 +8,12 @@ import type { TestProject } from 'vitest/node';
 import { parseDatabaseUrl } from '../../src/db/database-url.ts';
 import { migrationLayout } from '../../src/db/migrate/layout.ts';
 import { migrateDatabase } from '../../src/db/migrate/migrate.ts';
-import { createScratchDatabase, dropScratchDatabase, scratchDatabaseName, SCRATCH_DATABASE_PREFIX } from '../../scripts/migrations/scratch-database.ts';
+import {
+  createScratchDatabase,
+  dropScratchDatabase,
+  scratchDatabaseName,
+  SCRATCH_DATABASE_PREFIX,
+} from '../../scripts/migrations/scratch-database.ts';
 import { postgresqlServerUrl, repoRoot } from '../../scripts/paths.ts';
 import './provided.ts';
 
@@ -33,7 +38,7 @@ async function listDatabases(serverUrl: string, prefix: string): Promise<string[
   const client = new pg.Client({ connectionString: serverUrl });
   await client.connect();
   try {
-    const { rows } = await client.query<{ datname: string }>("SELECT datname FROM pg_database WHERE starts_with(datname, $1)", [prefix]);
+    const { rows } = await client.query<{ datname: string }>('SELECT datname FROM pg_database WHERE starts_with(datname, $1)', [prefix]);
     return rows.map((row) => row.datname);
   } finally {
     await client.end();

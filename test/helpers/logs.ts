@@ -16,7 +16,13 @@ export function captureLogs(): { log: Logger; lines: LogLine[]; errorLines: () =
     },
   });
   const log = createLogger('debug', sink);
-  const parsed = () => raw.flatMap((chunk) => chunk.split('\n').filter(Boolean).map((line) => JSON.parse(line) as LogLine));
+  const parsed = () =>
+    raw.flatMap((chunk) =>
+      chunk
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as LogLine),
+    );
   return {
     log,
     get lines() {

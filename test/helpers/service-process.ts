@@ -10,7 +10,8 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 
 /** `npm test` builds first; a bare `vitest` after an edit would otherwise test the old build. */
 function assertBuildIsCurrent(): void {
-  if (!isBuildCurrent(root)) throw new Error('dist/ is missing or not built from the sources as they are: run `npm run build` (npm test does)');
+  if (!isBuildCurrent(root))
+    throw new Error('dist/ is missing or not built from the sources as they are: run `npm run build` (npm test does)');
 }
 /** Longer than the service's own 10 s shutdown grace. */
 const KILL_AFTER_MS = 15_000;

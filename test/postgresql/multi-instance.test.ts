@@ -56,7 +56,9 @@ describe('three instances on one PostgreSQL database', () => {
     // Twelve sign-ups from one address are more than its registration budget: raised here.
     const instances = await startInstances(url, { RATE_LIMIT_REGISTER_PER_IP: '1000/3600' });
     const attempts = await Promise.all(
-      Array.from({ length: 12 }, (_, i) => httpAgent().gql(instances[i % instances.length]!, Register, { email: ada.email, password: `${ada.password} ${i}` })),
+      Array.from({ length: 12 }, (_, i) =>
+        httpAgent().gql(instances[i % instances.length]!, Register, { email: ada.email, password: `${ada.password} ${i}` }),
+      ),
     );
     const outcomes = attempts.map(errorOf);
     expect(outcomes.filter((error) => error === null)).toHaveLength(1);

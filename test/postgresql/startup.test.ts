@@ -15,7 +15,9 @@ import { startService, type RunningService } from '../helpers/service-process.ts
 import { startTcpProxy } from '../helpers/tcp-proxy.ts';
 
 const running: RunningService[] = [];
-const postgresqlMigrations = readMigrationList(migrationLayout('postgresql', repoRoot).migrationsDir).migrationDirectories.map((d) => d.path);
+const postgresqlMigrations = readMigrationList(migrationLayout('postgresql', repoRoot).migrationsDir).migrationDirectories.map(
+  (d) => d.path,
+);
 afterEach(async () => {
   await Promise.all(running.splice(0).map((s) => s.stop()));
 });
@@ -53,10 +55,15 @@ describe('start-up on PostgreSQL', () => {
 
   it('changes nothing on an up-to-date database', async () => {
     const url = await freshDatabaseUrl();
-    const before = await queryPostgresql(url, 'SELECT id, checksum, migration_name, finished_at FROM _prisma_migrations ORDER BY migration_name');
+    const before = await queryPostgresql(
+      url,
+      'SELECT id, checksum, migration_name, finished_at FROM _prisma_migrations ORDER BY migration_name',
+    );
     const service = await start(url);
     expect(await service.waitForLine(migrationOutcome)).toMatchObject({ msg: 'database up to date', applied: [] });
-    expect(await queryPostgresql(url, 'SELECT id, checksum, migration_name, finished_at FROM _prisma_migrations ORDER BY migration_name')).toEqual(before);
+    expect(
+      await queryPostgresql(url, 'SELECT id, checksum, migration_name, finished_at FROM _prisma_migrations ORDER BY migration_name'),
+    ).toEqual(before);
   });
 
   it('brings up three processes started at the same moment on one fresh database, one migrating', async () => {

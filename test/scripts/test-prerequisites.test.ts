@@ -11,8 +11,20 @@ import { planPostgresql, type PostgresqlFacts } from '../../scripts/prerequisite
 import { findChromium, findExecutable, planTools, type ToolFacts } from '../../scripts/prerequisites/tools.ts';
 import { repoRoot } from '../../scripts/paths.ts';
 
-const everything: ToolFacts = { chromiumOverride: null, chromium: '/usr/bin/chromium', curl: '/usr/bin/curl', isRoot: true, aptGet: '/usr/bin/apt-get' };
-const stoppedCluster: PostgresqlFacts = { isLocalServer: true, isAnswering: false, versions: ['15'], pgCtlcluster: '/usr/bin/pg_ctlcluster', isRoot: true };
+const everything: ToolFacts = {
+  chromiumOverride: null,
+  chromium: '/usr/bin/chromium',
+  curl: '/usr/bin/curl',
+  isRoot: true,
+  aptGet: '/usr/bin/apt-get',
+};
+const stoppedCluster: PostgresqlFacts = {
+  isLocalServer: true,
+  isAnswering: false,
+  versions: ['15'],
+  pgCtlcluster: '/usr/bin/pg_ctlcluster',
+  isRoot: true,
+};
 
 describe('what the pretest step decides', () => {
   it('does nothing when chromium and curl are there', () => {
@@ -31,7 +43,10 @@ describe('what the pretest step decides', () => {
   });
 
   it('stops with one line naming what to install when there is no apt-get', () => {
-    expect(planTools({ ...everything, curl: null, aptGet: null })).toEqual({ action: 'stop', message: expect.stringMatching(/^npm test needs curl: .*apt-get install -y curl\)/) });
+    expect(planTools({ ...everything, curl: null, aptGet: null })).toEqual({
+      action: 'stop',
+      message: expect.stringMatching(/^npm test needs curl: .*apt-get install -y curl\)/),
+    });
   });
 
   it('never installs over a CHROMIUM_PATH that names no browser, and says so', () => {
@@ -53,7 +68,10 @@ describe('what the pretest step decides', () => {
   });
 
   it('tells a user who is not root how to start PostgreSQL, and goes on', () => {
-    expect(planPostgresql({ ...stoppedCluster, isRoot: false })).toEqual({ action: 'advise', message: expect.stringContaining('pg_ctlcluster 15 main start') });
+    expect(planPostgresql({ ...stoppedCluster, isRoot: false })).toEqual({
+      action: 'advise',
+      message: expect.stringContaining('pg_ctlcluster 15 main start'),
+    });
   });
 });
 
@@ -89,7 +107,11 @@ function fakeAptGet(bin: string): string {
 function runPretest(bin: string, extraEnv: Record<string, string> = {}) {
   // PostgreSQL is not this test's subject: a server that is not local is left alone.
   const env = { PATH: bin, HOME: tmpdir(), TEST_POSTGRESQL_URL: 'postgresql://postgres@db.invalid:5432/postgres', ...extraEnv };
-  return spawnSync(process.execPath, ['--import', 'tsx', join(repoRoot, 'scripts', 'test-prerequisites.ts')], { cwd: repoRoot, env, encoding: 'utf8' });
+  return spawnSync(process.execPath, ['--import', 'tsx', join(repoRoot, 'scripts', 'test-prerequisites.ts')], {
+    cwd: repoRoot,
+    env,
+    encoding: 'utf8',
+  });
 }
 
 describe('the pretest step as a process', () => {

@@ -57,7 +57,12 @@ describe('audit trail', () => {
     const failure = audit[1]!;
     expect(failure).toMatchObject({ userId, ip: '198.51.100.20', userAgent: 'Phone App/2.0', reason: 'wrong-password' });
     expect(audit[0]).toMatchObject({ userId, ip: '203.0.113.10', userAgent: 'Laptop Browser/1.0' });
-    expect(audit[8]).toMatchObject({ limit: 'resetRequestPerEmail', retryAfterSeconds: expect.any(Number), ip: '203.0.113.10', userAgent: 'Laptop Browser/1.0' });
+    expect(audit[8]).toMatchObject({
+      limit: 'resetRequestPerEmail',
+      retryAfterSeconds: expect.any(Number),
+      ip: '203.0.113.10',
+      userAgent: 'Laptop Browser/1.0',
+    });
     for (const line of audit.filter((l) => l.event !== 'rate-limited')) expect(line.userId).toBe(userId);
 
     const everything = api.logs.text();

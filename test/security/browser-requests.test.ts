@@ -25,12 +25,19 @@ describe('content types a cross-site form can send', () => {
     expect(await api.prisma.user.count()).toBe(0);
   });
 
-  it.each(['application/json', 'application/json; charset=utf-8', 'application/graphql-response+json'])('accepts %s and runs the mutation', async (contentType) => {
-    const { api, url } = await served();
-    const response = await fetch(url, { method: 'POST', headers: { 'content-type': contentType }, body: JSON.stringify({ query: registerMutation }) });
-    expect(response.status).toBe(200);
-    expect(await api.prisma.user.count()).toBe(1);
-  });
+  it.each(['application/json', 'application/json; charset=utf-8', 'application/graphql-response+json'])(
+    'accepts %s and runs the mutation',
+    async (contentType) => {
+      const { api, url } = await served();
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': contentType },
+        body: JSON.stringify({ query: registerMutation }),
+      });
+      expect(response.status).toBe(200);
+      expect(await api.prisma.user.count()).toBe(1);
+    },
+  );
 });
 
 describe('mutations that say they come from another site', () => {
@@ -50,17 +57,17 @@ describe('mutations that say they come from another site', () => {
     expect(await api.prisma.user.count()).toBe(0);
   });
 
-  it.each([
-    [{ 'sec-fetch-site': 'same-origin' }],
-    [{ origin: 'https://app.example.com', 'sec-fetch-site': 'cross-site' }],
-  ])('run when same-origin, and are refused with 403 when the browser says cross-site even from an allowed origin: %j', async (headers) => {
-    const { api, url } = await served({ CORS_ORIGINS: 'https://app.example.com' });
-    const response = await send(url, headers);
-    const allowedOrigin = 'origin' in headers;
-    // An allowed origin that a browser still calls cross-site is refused: the cookie is Lax.
-    expect(response.status).toBe(allowedOrigin ? 403 : 200);
-    expect(await api.prisma.user.count()).toBe(allowedOrigin ? 0 : 1);
-  });
+  it.each([[{ 'sec-fetch-site': 'same-origin' }], [{ origin: 'https://app.example.com', 'sec-fetch-site': 'cross-site' }]])(
+    'run when same-origin, and are refused with 403 when the browser says cross-site even from an allowed origin: %j',
+    async (headers) => {
+      const { api, url } = await served({ CORS_ORIGINS: 'https://app.example.com' });
+      const response = await send(url, headers);
+      const allowedOrigin = 'origin' in headers;
+      // An allowed origin that a browser still calls cross-site is refused: the cookie is Lax.
+      expect(response.status).toBe(allowedOrigin ? 403 : 200);
+      expect(await api.prisma.user.count()).toBe(allowedOrigin ? 0 : 1);
+    },
+  );
 
   it("accept the service's own origin and an allowed one", async () => {
     const { api, url } = await served({ CORS_ORIGINS: 'https://app.example.com' });
@@ -91,7 +98,11 @@ describe('CORS', () => {
     expect(response.headers.get('access-control-allow-credentials')).toBe('true');
     expect(response.headers.get('access-control-allow-methods')).toMatch(/POST/);
 
-    const actual = await fetch(url, { method: 'POST', headers: { origin: 'http://localhost:5173', 'content-type': 'application/json' }, body: '{"query":"{ me { id } }"}' });
+    const actual = await fetch(url, {
+      method: 'POST',
+      headers: { origin: 'http://localhost:5173', 'content-type': 'application/json' },
+      body: '{"query":"{ me { id } }"}',
+    });
     expect(actual.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
     expect(actual.headers.get('vary')).toMatch(/origin/i);
   });
@@ -101,7 +112,11 @@ describe('CORS', () => {
     const response = await preflight(url, 'https://evil.example');
     expect(response.headers.get('access-control-allow-origin')).toBeNull();
     expect(response.headers.get('access-control-allow-credentials')).toBeNull();
-    const actual = await fetch(url, { method: 'POST', headers: { origin: 'https://evil.example', 'content-type': 'application/json' }, body: '{"query":"{ me { id } }"}' });
+    const actual = await fetch(url, {
+      method: 'POST',
+      headers: { origin: 'https://evil.example', 'content-type': 'application/json' },
+      body: '{"query":"{ me { id } }"}',
+    });
     expect(actual.headers.get('access-control-allow-origin')).toBeNull();
   });
 
@@ -139,7 +154,11 @@ describe('security headers', () => {
 
   it('add Strict-Transport-Security in production', async () => {
     const { url } = await served(productionEnv);
-    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ me { id } }"}' });
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"query":"{ me { id } }"}',
+    });
     expect(response.headers.get('strict-transport-security')).toMatch(/max-age=\d+/);
   });
 });

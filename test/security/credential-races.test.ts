@@ -57,7 +57,9 @@ describe.each([
     gate.release();
 
     expect(errorOf(await change)).toEqual({ code: 'INVALID_CREDENTIALS' });
-    expect(errorOf(await victims.agent('attacker again').gql(Login, { email: ada.email, password: attackersPassword }))).toEqual({ code: 'INVALID_CREDENTIALS' });
+    expect(errorOf(await victims.agent('attacker again').gql(Login, { email: ada.email, password: attackersPassword }))).toEqual({
+      code: 'INVALID_CREDENTIALS',
+    });
     expect((await victims.agent('owner').gql(Login, { email: ada.email, password: victimsNewPassword })).data?.login.email).toBe(ada.email);
     expect(await victims.prisma.session.count()).toBe(1);
   });

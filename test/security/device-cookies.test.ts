@@ -40,7 +40,10 @@ describe('device cookies', () => {
     expect((await owner.gql(Login, ada)).data?.login.email).toBe(ada.email);
     expect((await owner.gql(Me)).data?.me?.email).toBe(ada.email);
     // A browser without one keeps today's rules.
-    expect(errorOf(await api.agent('new laptop', '203.0.113.10').gql(Login, ada))).toEqual({ code: 'RATE_LIMITED', retryAfter: expect.any(Number) });
+    expect(errorOf(await api.agent('new laptop', '203.0.113.10').gql(Login, ada))).toEqual({
+      code: 'RATE_LIMITED',
+      retryAfter: expect.any(Number),
+    });
   });
 
   it('count their own failures: a stolen device cookie without the password gains no session and its own back-off', async () => {
@@ -97,9 +100,16 @@ describe('the account-wide back-off', () => {
     const stolenSession = api.agent('session thief', '198.51.100.8');
     stolenSession.cookie = owner.cookie;
     for (let i = 0; i < 5; i += 1) {
-      expect(errorOf(await stolenSession.gql(ChangePassword, { currentPassword: `guess ${i} of many`, newPassword: 'whatever it takes' }))).toEqual({ code: 'INVALID_CREDENTIALS' });
+      expect(
+        errorOf(await stolenSession.gql(ChangePassword, { currentPassword: `guess ${i} of many`, newPassword: 'whatever it takes' })),
+      ).toEqual({ code: 'INVALID_CREDENTIALS' });
     }
-    expect(errorOf(await stolenSession.gql(ChangePassword, { currentPassword: 'guess 6 of many', newPassword: 'whatever it takes' }))).toEqual({ code: 'RATE_LIMITED', retryAfter: expect.any(Number) });
-    expect(errorOf(await api.agent('stranger', '198.51.100.9').gql(Login, wrong))).toEqual({ code: 'RATE_LIMITED', retryAfter: expect.any(Number) });
+    expect(
+      errorOf(await stolenSession.gql(ChangePassword, { currentPassword: 'guess 6 of many', newPassword: 'whatever it takes' })),
+    ).toEqual({ code: 'RATE_LIMITED', retryAfter: expect.any(Number) });
+    expect(errorOf(await api.agent('stranger', '198.51.100.9').gql(Login, wrong))).toEqual({
+      code: 'RATE_LIMITED',
+      retryAfter: expect.any(Number),
+    });
   });
 });

@@ -24,9 +24,18 @@ describe('one credential field per request', () => {
   });
 
   it.each([
-    ['two different credential fields', `mutation { register(email: "x@example.com", password: "a passphrase here") { id } login(email: "x@example.com", password: "a passphrase here") { id } }`],
-    ['the same field reached through a fragment twice', `mutation { ...Guess ...Guess } fragment Guess on Mutation { login(email: "a@example.com", password: "guess guess") { id } }`],
-    ['a fragment and an inline fragment', `mutation { ...Guess ... on Mutation { requestPasswordReset(email: "a@example.com") } } fragment Guess on Mutation { login(email: "a@example.com", password: "guess guess") { id } }`],
+    [
+      'two different credential fields',
+      `mutation { register(email: "x@example.com", password: "a passphrase here") { id } login(email: "x@example.com", password: "a passphrase here") { id } }`,
+    ],
+    [
+      'the same field reached through a fragment twice',
+      `mutation { ...Guess ...Guess } fragment Guess on Mutation { login(email: "a@example.com", password: "guess guess") { id } }`,
+    ],
+    [
+      'a fragment and an inline fragment',
+      `mutation { ...Guess ... on Mutation { requestPasswordReset(email: "a@example.com") } } fragment Guess on Mutation { login(email: "a@example.com", password: "guess guess") { id } }`,
+    ],
   ])('refuses %s with 400 GRAPHQL_VALIDATION_FAILED and runs nothing', async (_name, query) => {
     const api = await createTestApp();
     const response = await api.gql(query);
@@ -108,11 +117,15 @@ describe('document limits', () => {
 
     // Chunked, with no Content-Length: counted while read.
     const chunked = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = httpRequest(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (res) => {
-        let body = '';
-        res.on('data', (chunk: Buffer) => (body += chunk.toString()));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      });
+      const req = httpRequest(
+        `${url}/graphql`,
+        { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } },
+        (res) => {
+          let body = '';
+          res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        },
+      );
       req.on('error', reject);
       for (let i = 0; i < big.length; i += 16_384) req.write(big.slice(i, i + 16_384));
       req.end();

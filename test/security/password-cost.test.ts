@@ -47,7 +47,9 @@ describe('the dummy hash for unknown emails', () => {
     const api = await createTestApp({ BCRYPT_COST: '5' });
     await api.background.drain();
     const hash = vi.spyOn(bcrypt, 'hash');
-    expect(errorOf(await api.gql(Login, { email: 'nobody@example.com', password: 'whatever it is' }))).toEqual({ code: 'INVALID_CREDENTIALS' });
+    expect(errorOf(await api.gql(Login, { email: 'nobody@example.com', password: 'whatever it is' }))).toEqual({
+      code: 'INVALID_CREDENTIALS',
+    });
     expect(hash).not.toHaveBeenCalled();
   });
 });

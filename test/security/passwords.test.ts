@@ -9,13 +9,16 @@ describe('password blocklist', () => {
     expect(commonPasswordCount()).toBeGreaterThanOrEqual(10_000);
   });
 
-  it.each(['password1', 'iloveyou', 'qwertyuiop', 'Password123', 'TRUSTNO1'])('refuses %s as BAD_USER_INPUT on field password, saying it is too common', async (password) => {
-    const api = await createTestApp();
-    const result = await api.gql(Register, { email: ada.email, password });
-    expect(errorOf(result)).toEqual({ code: 'BAD_USER_INPUT', field: 'password' });
-    expect(result.errors?.[0]?.message).toMatch(/too common/);
-    expect(await api.prisma.user.count()).toBe(0);
-  });
+  it.each(['password1', 'iloveyou', 'qwertyuiop', 'Password123', 'TRUSTNO1'])(
+    'refuses %s as BAD_USER_INPUT on field password, saying it is too common',
+    async (password) => {
+      const api = await createTestApp();
+      const result = await api.gql(Register, { email: ada.email, password });
+      expect(errorOf(result)).toEqual({ code: 'BAD_USER_INPUT', field: 'password' });
+      expect(result.errors?.[0]?.message).toMatch(/too common/);
+      expect(await api.prisma.user.count()).toBe(0);
+    },
+  );
 
   it.each([
     ['the whole email', 'Ada@Example.com!'],

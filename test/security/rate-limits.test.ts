@@ -131,7 +131,8 @@ describe('login, per client IP', () => {
 
   it('counts every address of one IPv6 /64 as one client', async () => {
     const api = await withAccount({ RATE_LIMIT_LOGIN_PER_IP: '2/600' });
-    const spray = (ip: string, i: number) => api.agent('sprayer', ip).gql(Login, { email: `victim${i}@example.com`, password: 'Summer2026!' });
+    const spray = (ip: string, i: number) =>
+      api.agent('sprayer', ip).gql(Login, { email: `victim${i}@example.com`, password: 'Summer2026!' });
     expect(codeOf(await spray('2001:db8:1:2::1', 0))).toBe('INVALID_CREDENTIALS');
     expect(codeOf(await spray('2001:db8:1:2:ffff:1:2:3', 1))).toBe('INVALID_CREDENTIALS');
     expect(codeOf(await spray('[2001:DB8:1:2::abcd]:443', 2))).toBe('RATE_LIMITED');
@@ -140,7 +141,8 @@ describe('login, per client IP', () => {
 
   it('counts an IPv4 address as one client however X-Forwarded-For spells it', async () => {
     const api = await withAccount({ RATE_LIMIT_LOGIN_PER_IP: '2/600' });
-    const spray = (ip: string, i: number) => api.agent('sprayer', ip).gql(Login, { email: `victim${i}@example.com`, password: 'Summer2026!' });
+    const spray = (ip: string, i: number) =>
+      api.agent('sprayer', ip).gql(Login, { email: `victim${i}@example.com`, password: 'Summer2026!' });
     expect(codeOf(await spray('198.51.100.7', 0))).toBe('INVALID_CREDENTIALS');
     expect(codeOf(await spray('::ffff:198.51.100.7', 1))).toBe('INVALID_CREDENTIALS');
     expect(codeOf(await spray('198.51.100.7:5678', 2))).toBe('RATE_LIMITED');
@@ -176,7 +178,9 @@ describe('requestPasswordReset', () => {
     const smtp = await startSmtpServer();
     const api = await withAccount({ SMTP_URL: smtp.url });
     for (let i = 0; i < 3; i += 1) {
-      expect((await api.agent('x', `198.51.100.${i}`).gql(RequestPasswordReset, { email: ada.email })).data).toEqual({ requestPasswordReset: true });
+      expect((await api.agent('x', `198.51.100.${i}`).gql(RequestPasswordReset, { email: ada.email })).data).toEqual({
+        requestPasswordReset: true,
+      });
     }
     const refused = await api.agent('x', '198.51.100.99').gql(RequestPasswordReset, { email: ada.email });
     expect(codeOf(refused)).toBe('RATE_LIMITED');
@@ -228,7 +232,9 @@ describe('resetPassword and changePassword', () => {
     const session = api.agent('x', '198.51.100.8');
     await session.gql(Login, ada);
     await session.gql(ChangePassword, { currentPassword: 'guess guess guess', newPassword: 'a new passphrase' });
-    expect(codeOf(await session.gql(ChangePassword, { currentPassword: ada.password, newPassword: 'a new passphrase' }))).toBe('RATE_LIMITED');
+    expect(codeOf(await session.gql(ChangePassword, { currentPassword: ada.password, newPassword: 'a new passphrase' }))).toBe(
+      'RATE_LIMITED',
+    );
   });
 });
 
@@ -267,7 +273,8 @@ describe('counters in the database', () => {
   it('are swept once they expire on the service clock, and not before', async () => {
     const api = await createTestApp({ TRUST_PROXY: '1' }, { defaultLimits: true });
     await api.agent('a', '198.51.100.1').gql(Login, { email: 'nobody@example.com', password: wrong.password });
-    const keys = async () => (await api.prisma.rateLimit.findMany({ select: { key: true }, orderBy: { key: 'asc' } })).map((row) => row.key);
+    const keys = async () =>
+      (await api.prisma.rateLimit.findMany({ select: { key: true }, orderBy: { key: 'asc' } })).map((row) => row.key);
     expect(await keys()).toEqual(['loginFailures:nobody@example.com', 'loginPerIp:198.51.100.1']);
 
     api.clock.advanceSeconds(900 - 1);

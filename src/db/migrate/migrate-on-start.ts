@@ -43,7 +43,9 @@ export async function migrateOnStart(
     // The engine locks a SQLite file for itself: the service's connection must be closed
     // meanwhile (Prisma opens it again at the next query).
     if (pending) await prisma.$disconnect();
-    const applied = pending ? await migrateInChildProcess({ target, layout, connectTimeoutMs: options.connectTimeoutMs }, shutdown.signal) : [];
+    const applied = pending
+      ? await migrateInChildProcess({ target, layout, connectTimeoutMs: options.connectTimeoutMs }, shutdown.signal)
+      : [];
     log.info({ provider: target.provider, applied }, applied.length > 0 ? 'database migrated' : 'database up to date');
   };
   if (target.provider === 'sqlite') {

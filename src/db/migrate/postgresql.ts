@@ -65,8 +65,17 @@ const LOCK_WAIT_MS = 120_000;
  * lock on a connection of its own while the engine migrates. PostgreSQL releases the lock when
  * that session ends, so a holder that crashes or loses the network leaves no stale lock.
  */
-export async function withMigrationLock<T>(url: string, connectTimeoutMs: number, work: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: connectTimeoutMs, application_name: `${APPLICATION_NAME} migrate-lock` });
+export async function withMigrationLock<T>(
+  url: string,
+  connectTimeoutMs: number,
+  work: () => Promise<T>,
+  signal?: AbortSignal,
+): Promise<T> {
+  const client = new pg.Client({
+    connectionString: url,
+    connectionTimeoutMillis: connectTimeoutMs,
+    application_name: `${APPLICATION_NAME} migrate-lock`,
+  });
   // A lost connection also fails the query in progress; without a listener it would crash the process.
   client.on('error', () => {});
   // Shutting down while waiting for the lock: give up the wait rather than hold the process open.
