@@ -7,7 +7,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../../scripts/paths.ts';
 
-const pins = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { dependencies: Record<string, string> }).dependencies;
+// prisma (the CLI) is a development dependency: a deployment runs the build, not the CLI.
+const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {
+  dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
+};
+const pins = { ...manifest.dependencies, ...manifest.devDependencies };
 const require = createRequire(join(repoRoot, 'package.json'));
 
 const PRISMA_PACKAGES = [
