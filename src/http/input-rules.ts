@@ -11,7 +11,7 @@
 // the operation and the schema, so an operation added later is covered without anyone
 // remembering to call a check. Why not a schema-wide field wrapper: that runs per field during
 // execution, after sibling root fields may already have done work.
-import { GraphQLError, getOperationAST } from 'graphql';
+import { BREAK, type DocumentNode, GraphQLError, getOperationAST, Kind, visit } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { REFUSED_CHARACTER_MESSAGE, hasRefusedCharacter } from '../auth/characters.ts';
 import { InvalidInputError } from '../auth/errors.ts';
@@ -46,9 +46,36 @@ function refuseArgument({ name, field, rootKey }: ArgumentValue): GraphQLError {
   return toGraphQLError(new InvalidInputError(name, `${name} ${REFUSED_CHARACTER_MESSAGE}`), at);
 }
 
+/**
+ * Whether a document carries any argument or variable at all. graphql-yoga's parser cache hands
+ * every request with the same text the same DocumentNode, so this is worked out once per
+ * document: `{ me { id } }`, asked on every page load, then costs a WeakMap lookup, not two
+ * walks of the document with type information.
+ */
+const takesInput = new WeakMap<DocumentNode, boolean>();
+
+function hasArgumentsOrVariables(document: DocumentNode): boolean {
+  let found = takesInput.get(document);
+  if (found === undefined) {
+    found = false;
+    visit(document, {
+      enter(node) {
+        if (node.kind === Kind.ARGUMENT || node.kind === Kind.VARIABLE_DEFINITION) {
+          found = true;
+          return BREAK;
+        }
+        return undefined;
+      },
+    });
+    takesInput.set(document, found);
+  }
+  return found;
+}
+
 export function useInputRules(): Plugin {
   return {
     onExecute({ args, setResultAndStopExecution }) {
+      if (!hasArgumentsOrVariables(args.document)) return;
       const operation = getOperationAST(args.document, args.operationName);
       if (!operation) return; // execution reports a missing or ambiguous operation itself
       const coerced = coerceVariables(args.schema, operation, args.variableValues ?? {});
