@@ -23,7 +23,7 @@ export interface Config {
   readonly smtpUrl: string | null;
   /** Sender address of every mail. Default no-reply@localhost. */
   readonly mailFrom: string;
-  /** Base of the link mailed for a reset; `?token=…` is appended. Default http://localhost:4000/reset-password; https: required in production. */
+  /** Base of the link mailed for a reset; `?token=…` is appended. Default http://localhost:<PORT>/reset-password (the service's own page); https: required in production. */
   readonly passwordResetUrl: string;
   /** NODE_ENV=production: Secure cookies, mail links redacted from the log. */
   readonly isProduction: boolean;
@@ -81,8 +81,13 @@ export class ConfigError extends Error {
   }
 }
 
-/** The service's own page on a developer's machine; production must name its https page. */
-const DEFAULT_PASSWORD_RESET_URL = 'http://localhost:4000/reset-password';
+/**
+ * The service's own page on a developer's machine, on the port it listens on, so the link of a
+ * fresh `npm start` on any port works; production must name its https page.
+ */
+function defaultPasswordResetUrl(port: string | number): string {
+  return `http://localhost:${String(port).trim()}/reset-password`;
+}
 
 const integer = (min: number, max: number, fallback: number) =>
   z
@@ -161,7 +166,7 @@ const envSchema = z.object({
   DATABASE_STATEMENT_TIMEOUT_SECONDS: integer(1, 3600, 10),
   SMTP_URL: url(['smtp:', 'smtps:']).optional(),
   MAIL_FROM: emailAddress,
-  PASSWORD_RESET_URL: url(['http:', 'https:']).default(DEFAULT_PASSWORD_RESET_URL),
+  PASSWORD_RESET_URL: url(['http:', 'https:']).optional(), // default: defaultPasswordResetUrl(PORT)
   NODE_ENV: z.string().optional(),
   SESSION_MAX_AGE_SECONDS: integer(60, 10 * 365 * 86400, 2592000),
   SESSION_IDLE_TIMEOUT_SECONDS: integer(60, 10 * 365 * 86400, 604800),
@@ -209,7 +214,7 @@ function crossFieldProblems(env: Record<string, string>): string[] {
   return productionProblems({
     isProduction: env.NODE_ENV === 'production',
     bcryptCost: env.BCRYPT_COST,
-    passwordResetUrl: env.PASSWORD_RESET_URL ?? DEFAULT_PASSWORD_RESET_URL,
+    passwordResetUrl: env.PASSWORD_RESET_URL ?? defaultPasswordResetUrl(env.PORT ?? 4000),
     smtpUrl: env.SMTP_URL,
   });
 }
@@ -255,7 +260,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     databaseStatementTimeoutSeconds: e.DATABASE_STATEMENT_TIMEOUT_SECONDS,
     smtpUrl: e.SMTP_URL ?? null,
     mailFrom: e.MAIL_FROM,
-    passwordResetUrl: e.PASSWORD_RESET_URL,
+    passwordResetUrl: e.PASSWORD_RESET_URL ?? defaultPasswordResetUrl(e.PORT),
     isProduction: e.NODE_ENV === 'production',
     sessionMaxAgeSeconds: e.SESSION_MAX_AGE_SECONDS,
     sessionIdleTimeoutSeconds: e.SESSION_IDLE_TIMEOUT_SECONDS,

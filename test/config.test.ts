@@ -137,6 +137,16 @@ describe('loadConfig', () => {
     expect(loadConfig({ BCRYPT_COST: '9' }).bcryptCost).toBe(9);
   });
 
+  it('points the default reset link at the configured PORT, so a fresh start on any port links to its own page', () => {
+    expect(loadConfig({ PORT: '8080' }).passwordResetUrl).toBe('http://localhost:8080/reset-password');
+    expect(loadConfig({ PORT: '8080', PASSWORD_RESET_URL: 'http://localhost:5173/reset' }).passwordResetUrl).toBe(
+      'http://localhost:5173/reset',
+    );
+    expect(() => loadConfig({ ...productionBase, PORT: '8080', PASSWORD_RESET_URL: undefined })).toThrow(
+      /PASSWORD_RESET_URL: must be an https: URL when NODE_ENV=production/,
+    );
+  });
+
   it('refuses an http: PASSWORD_RESET_URL in production, the default and loopback included', () => {
     for (const url of [
       undefined,
