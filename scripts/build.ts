@@ -11,7 +11,7 @@
 // build in place. A build goes to a temporary directory, is renamed to .dist-<hash of its
 // inputs>, and the dist link is then switched to it in one rename (see build-inputs.ts). When
 // dist already links to a build of the same inputs, there is nothing to do.
-import { existsSync, lstatSync, readdirSync, renameSync, rmSync, statSync, symlinkSync, utimesSync } from 'node:fs';
+import { cpSync, existsSync, lstatSync, readdirSync, renameSync, rmSync, statSync, symlinkSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { buildDirName, currentBuildDirName, hashBuildInputs } from './build-inputs.ts';
@@ -43,6 +43,9 @@ async function buildInto(outdir: string): Promise<void> {
     sourcemap: 'linked',
     logLevel: 'warning',
   });
+  // The pages the service serves (src/http/pages.ts) are files read at start-up, not bundled code:
+  // copied beside main.js, so dist/ alone (README, "Installing for production") serves them.
+  cpSync(join(repoRoot, 'src', 'pages'), join(outdir, 'pages'), { recursive: true });
 }
 
 /** Builds into .dist-<hash>, unless a finished build of these inputs is there already. */

@@ -27,6 +27,7 @@ import { renderLocalGraphiQL } from './http/graphiql.ts';
 import { useReadiness } from './http/health.ts';
 import { useInputRules } from './http/input-rules.ts';
 import { useOneCredentialField } from './http/one-credential-field.ts';
+import { usePages } from './http/pages.ts';
 import { useRefusalStatus } from './http/refusal-status.ts';
 import { useSecurityHeaders } from './http/security-headers.ts';
 import { useStrictRequests } from './http/strict-request.ts';
@@ -140,6 +141,7 @@ export function createApp({ config, database, mailer, clock, log, isDatabaseMigr
       useStrictRequests({ maxBodyBytes: config.requestLimits.maxBodyBytes }),
       useCookies(),
       useReadiness(async () => isDatabaseMigrated() && (await isDatabaseReachable(prisma))),
+      usePages(),
       ...requestLimitPlugins(config.requestLimits),
       useOneCredentialField(),
       ...(config.introspection ? [] : [useDisableIntrospection(), blockFieldSuggestionsPlugin() as Plugin]),

@@ -1,8 +1,10 @@
 // Headers on every response. API answers may be read by nothing but a script of an allowed
 // origin: no framing, no sniffing, no referrer, no caching of account data. GraphiQL's page
-// is the one HTML page; its CSP allows what its bundle needs (inline script and style, blob:
-// workers for the editor) and only from this service. It is off in production by default.
+// needs a looser CSP (inline script and style, blob: workers for the editor), only from this
+// service; it is off in production by default. The service's own pages (http/pages.ts) are
+// on everywhere and need nothing but their own script, stylesheet and POST /graphql.
 import type { Plugin } from 'graphql-yoga';
+import { PAGE_PATHS } from './pages.ts';
 
 const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 const GRAPHIQL_CSP = [
@@ -17,13 +19,27 @@ const GRAPHIQL_CSP = [
   "base-uri 'none'",
   "form-action 'none'",
 ].join('; ');
+const PAGE_CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "connect-src 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+].join('; ');
+
+function contentSecurityPolicy(request: Request, response: Response): string {
+  if (PAGE_PATHS.has(new URL(request.url).pathname)) return PAGE_CSP;
+  const isHtml = (response.headers.get('content-type') ?? '').startsWith('text/html');
+  return isHtml ? GRAPHIQL_CSP : API_CSP;
+}
 
 export function useSecurityHeaders(options: { production: boolean }): Plugin {
   return {
-    onResponse({ response }) {
+    onResponse({ request, response }) {
       const headers = response.headers;
-      const isHtml = (headers.get('content-type') ?? '').startsWith('text/html');
-      headers.set('content-security-policy', isHtml ? GRAPHIQL_CSP : API_CSP);
+      headers.set('content-security-policy', contentSecurityPolicy(request, response));
       headers.set('x-content-type-options', 'nosniff');
       headers.set('referrer-policy', 'no-referrer');
       headers.set('x-frame-options', 'DENY');

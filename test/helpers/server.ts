@@ -4,7 +4,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { onTestFinished } from 'vitest';
-import { createTestApp, type TestApp } from './app.ts';
+import { createTestApp, type TestApp, type TestAppOptions } from './app.ts';
 
 export type TestServer = Awaited<ReturnType<typeof startTestServer>>;
 
@@ -26,8 +26,8 @@ async function serve(api: TestApp): Promise<{ server: Server; origin: string }> 
   return { server, origin: `http://127.0.0.1:${port}` };
 }
 
-export async function startTestServer(env: Record<string, string> = {}) {
-  const api = await createTestApp(env);
+export async function startTestServer(env: Record<string, string> = {}, options: TestAppOptions = {}) {
+  const api = await createTestApp(env, options);
   const { server, origin } = await serve(api);
   return { ...api, server, origin, url: `${origin}/graphql` };
 }

@@ -1,0 +1,59 @@
+// The pages the mails link to, served by the service itself so the default link of a fresh
+// `npm start` works without any front end: GET /reset-password (a form that calls
+// resetPassword) and its assets at fixed paths. The files are read once, when the app is
+// built; a GET never reads, checks or consumes the token in the query string (mail scanners
+// follow links): the page's script sends it only when the person submits the form.
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Plugin } from 'graphql-yoga';
+
+/** Paths of the pages and their assets: what security-headers.ts gives the strict page CSP. */
+export const PAGE_PATHS: ReadonlySet<string> = new Set(['/reset-password']);
+
+interface Asset {
+  body: string;
+  contentType: string;
+  /** Pages carry the token in their URL: never stored. Assets hold nothing secret. */
+  cacheControl: string;
+}
+
+const FILES: Record<string, { file: string; contentType: string; cacheControl: string }> = {
+  '/reset-password': { file: 'reset-password.html', contentType: 'text/html; charset=utf-8', cacheControl: 'no-store' },
+  '/pages/reset-password.js': { file: 'reset-password.js', contentType: 'text/javascript; charset=utf-8', cacheControl: 'no-cache' },
+  '/pages/reset-password.css': { file: 'reset-password.css', contentType: 'text/css; charset=utf-8', cacheControl: 'no-cache' },
+};
+
+/**
+ * src/pages/ when running from the sources (this file is src/http/pages.ts); dist/pages/ in a
+ * build, where this code is bundled into dist/main.js and scripts/build.ts copies the files.
+ */
+function pagesDirectory(): string {
+  for (const candidate of ['../pages/', './pages/']) {
+    const dir = fileURLToPath(new URL(candidate, import.meta.url));
+    if (existsSync(`${dir}reset-password.html`)) return dir;
+  }
+  throw new Error('the pages (src/pages/ or dist/pages/) are missing: run npm run build');
+}
+
+function loadAssets(): Map<string, Asset> {
+  const dir = pagesDirectory();
+  return new Map(
+    Object.entries(FILES).map(([path, { file, ...rest }]) => [path, { body: readFileSync(`${dir}${file}`, 'utf8'), ...rest }]),
+  );
+}
+
+export function usePages(): Plugin {
+  const assets = loadAssets();
+  return {
+    onRequest({ request, url, endResponse, fetchAPI }) {
+      const asset = assets.get(url.pathname);
+      if (asset === undefined || (request.method !== 'GET' && request.method !== 'HEAD')) return;
+      endResponse(
+        new fetchAPI.Response(request.method === 'HEAD' ? null : asset.body, {
+          status: 200,
+          headers: { 'content-type': asset.contentType, 'cache-control': asset.cacheControl },
+        }),
+      );
+    },
+  };
+}
