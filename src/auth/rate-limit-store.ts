@@ -18,4 +18,6 @@ export interface RateLimitStore {
   addPoints(key: string, points: number, expiresAt: Date, now: Date): Promise<Counter>;
   /** Forgets the counters, live or not. */
   deleteCounters(keys: string[]): Promise<void>;
+  /** Housekeeping: forgets every counter expired at `now`; returns how many. */
+  deleteExpired(now: Date): Promise<number>;
 }

@@ -274,10 +274,7 @@ export class AuthRepository {
   }
 
   /** Housekeeping: rows that can never be valid again. */
-  async deleteExpired(
-    now: Date,
-    idleCutoff: Date,
-  ): Promise<{ sessions: number; resetTokens: number; trustedDevices: number; rateLimits: number }> {
+  async deleteExpired(now: Date, idleCutoff: Date): Promise<{ sessions: number; resetTokens: number; trustedDevices: number }> {
     const sessions = await this.prisma.session.deleteMany({
       where: { OR: [{ expiresAt: { lte: now } }, { lastSeenAt: { lte: idleCutoff } }] },
     });
@@ -285,9 +282,6 @@ export class AuthRepository {
       where: { OR: [{ expiresAt: { lte: now } }, { usedAt: { not: null } }] },
     });
     const trustedDevices = await this.prisma.trustedDevice.deleteMany({ where: { expiresAt: { lte: now } } });
-    // Counters expire by the same clock as everything else (rate-limit.ts); one that has, the
-    // limiter would start afresh anyway.
-    const rateLimits = await this.prisma.rateLimit.deleteMany({ where: { expire: { lte: now } } });
-    return { sessions: sessions.count, resetTokens: resetTokens.count, trustedDevices: trustedDevices.count, rateLimits: rateLimits.count };
+    return { sessions: sessions.count, resetTokens: resetTokens.count, trustedDevices: trustedDevices.count };
   }
 }

@@ -369,8 +369,10 @@ export class AuthService {
   }
 
   /** Deletes sessions, tokens and counters that can never matter again; run periodically by main.ts. */
-  sweepExpired(): Promise<{ sessions: number; resetTokens: number; trustedDevices: number; rateLimits: number }> {
+  async sweepExpired(): Promise<{ sessions: number; resetTokens: number; trustedDevices: number; rateLimits: number }> {
     const now = this.deps.clock.now();
-    return this.deps.repo.deleteExpired(now, idleCutoff(now, this.deps.sessionPolicy));
+    const rows = await this.deps.repo.deleteExpired(now, idleCutoff(now, this.deps.sessionPolicy));
+    // Counters through the limiter's own store: one path to the RateLimit table.
+    return { ...rows, rateLimits: await this.deps.limits.sweepExpired() };
   }
 }
