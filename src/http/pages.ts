@@ -7,8 +7,19 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Plugin } from 'graphql-yoga';
 
-/** Paths of the pages and their assets: what security-headers.ts gives the strict page CSP. */
-export const PAGE_PATHS: ReadonlySet<string> = new Set(['/reset-password']);
+/**
+ * The pages' own Content-Security-Policy, set on their responses here (security-headers.ts keeps
+ * a CSP a response already has): only this service's script, style and API, no inline code.
+ */
+const PAGE_CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "connect-src 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+].join('; ');
 
 interface Asset {
   body: string;
@@ -51,7 +62,7 @@ export function usePages(): Plugin {
       endResponse(
         new fetchAPI.Response(request.method === 'HEAD' ? null : asset.body, {
           status: 200,
-          headers: { 'content-type': asset.contentType, 'cache-control': asset.cacheControl },
+          headers: { 'content-type': asset.contentType, 'cache-control': asset.cacheControl, 'content-security-policy': PAGE_CSP },
         }),
       );
     },

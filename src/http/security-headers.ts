@@ -4,7 +4,6 @@
 // service; it is off in production by default. The service's own pages (http/pages.ts) are
 // on everywhere and need nothing but their own script, stylesheet and POST /graphql.
 import type { Plugin } from 'graphql-yoga';
-import { PAGE_PATHS } from './pages.ts';
 
 const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 const GRAPHIQL_CSP = [
@@ -19,27 +18,20 @@ const GRAPHIQL_CSP = [
   "base-uri 'none'",
   "form-action 'none'",
 ].join('; ');
-const PAGE_CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "connect-src 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-  "base-uri 'none'",
-].join('; ');
 
-function contentSecurityPolicy(request: Request, response: Response): string {
-  if (PAGE_PATHS.has(new URL(request.url).pathname)) return PAGE_CSP;
+/** A response that brings its own policy (the pages, http/pages.ts) keeps it. */
+function contentSecurityPolicy(response: Response): string {
+  const own = response.headers.get('content-security-policy');
+  if (own !== null) return own;
   const isHtml = (response.headers.get('content-type') ?? '').startsWith('text/html');
   return isHtml ? GRAPHIQL_CSP : API_CSP;
 }
 
 export function useSecurityHeaders(options: { production: boolean }): Plugin {
   return {
-    onResponse({ request, response }) {
+    onResponse({ response }) {
       const headers = response.headers;
-      headers.set('content-security-policy', contentSecurityPolicy(request, response));
+      headers.set('content-security-policy', contentSecurityPolicy(response));
       headers.set('x-content-type-options', 'nosniff');
       headers.set('referrer-policy', 'no-referrer');
       headers.set('x-frame-options', 'DENY');
