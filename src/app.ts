@@ -13,11 +13,13 @@ import { RateLimits } from './auth/rate-limit.ts';
 import { PrismaRateLimitStore } from './auth/rate-limit-repository.ts';
 import { AuthRepository } from './auth/repository.ts';
 import { MAX_TRUSTED_DEVICES_PER_USER } from './auth/trusted-devices.ts';
-import { AuthService, type AuthHooks } from './auth/service.ts';
+import { CredentialCheck } from './auth/credentials.ts';
+import { PasswordService } from './auth/password-service.ts';
+import { AuthService, type AuthHooks, type AuthServiceDeps } from './auth/service.ts';
 import { BackgroundTasks } from './background.ts';
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
-import { createContextFactory, type Context } from './context.ts';
+import { createContextFactory, type Context, type Services } from './context.ts';
 import { isDatabaseReachable, type Database } from './db/client.ts';
 import type { ServerContext } from './http/client-info.ts';
 import { AfterResponseTasks, useAfterResponse } from './http/after-response.ts';
@@ -75,8 +77,10 @@ export function createApp({ config, database, mailer, clock, log, isDatabaseMigr
     }),
   );
   passwords.prepare();
-  const auth = new AuthService({
-    repo: new AuthRepository(prisma, database.sessions),
+  const repo = new AuthRepository(prisma, database.sessions);
+  const credentials = new CredentialCheck({ repo, passwords, limits, clock, audit });
+  const serviceDeps: AuthServiceDeps = {
+    repo,
     passwords,
     limits,
     mailer,
@@ -92,7 +96,9 @@ export function createApp({ config, database, mailer, clock, log, isDatabaseMigr
     devicePolicy: { maxAgeMs: config.deviceCookieMaxAgeSeconds * 1000, maxPerUser: MAX_TRUSTED_DEVICES_PER_USER },
     reset: { ttlSeconds: config.resetTokenTtlSeconds, url: config.passwordResetUrl },
     hooks,
-  });
+  };
+  const auth = new AuthService(serviceDeps, credentials);
+  const services: Services = { auth, password: new PasswordService(serviceDeps, credentials) };
 
   const errorLogging = createErrorLogging(log);
 
@@ -113,7 +119,7 @@ export function createApp({ config, database, mailer, clock, log, isDatabaseMigr
   const yoga = createYoga<ServerContext, Context>({
     schema,
     context: createContextFactory({
-      auth,
+      services,
       prisma,
       isDatabaseMigrated,
       production: config.isProduction,

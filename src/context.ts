@@ -1,6 +1,7 @@
 // The per-request context: who is calling (from the session cookie), from where, and the
 // services a resolver may call. The session is looked up lazily and once per request.
 import type { YogaInitialContext } from 'graphql-yoga';
+import type { PasswordService } from './auth/password-service.ts';
 import type { AuthenticatedSession, AuthService } from './auth/service.ts';
 import { UnauthenticatedError } from './auth/errors.ts';
 import { DatabaseNotReadyError } from './db/migrate/migrate-on-start.ts';
@@ -10,8 +11,15 @@ import { clientInfoOf, type ServerContext } from './http/client-info.ts';
 import { SessionCookies } from './http/cookies.ts';
 import type { AfterResponseTasks } from './http/after-response.ts';
 
-export interface Context {
+/** The domain's services, one per area of the contract; resolvers call nothing else. */
+export interface Services {
+  /** Register, login, the session behind a cookie, and the caller's sessions. */
   auth: AuthService;
+  /** Change and reset of the password. */
+  password: PasswordService;
+}
+
+export interface Context extends Services {
   clientInfo: ClientInfo;
   cookies: SessionCookies;
   /** For the Pothos Prisma plugin only; resolvers go through `auth`. */
@@ -25,7 +33,7 @@ export interface Context {
 }
 
 export interface ContextDeps {
-  auth: AuthService;
+  services: Services;
   prisma: DatabaseClient;
   isDatabaseMigrated: () => boolean;
   /** NODE_ENV=production: Secure cookies with __Host- names. */
@@ -41,9 +49,9 @@ export function createContextFactory(deps: ContextDeps) {
     const cookies = new SessionCookies(initial.request, deps.production);
     const token = await cookies.readSessionToken();
     let session: Promise<AuthenticatedSession | null> | null = null;
-    const getSession = () => (session ??= deps.auth.authenticate(token));
+    const getSession = () => (session ??= deps.services.auth.authenticate(token));
     return {
-      auth: deps.auth,
+      ...deps.services,
       prisma: deps.prisma,
       clientInfo: clientInfoOf(initial, deps.trustProxy),
       cookies,

@@ -18,3 +18,6 @@ export function hashToken(token: string): string {
 export function isWellFormedToken(value: string): boolean {
   return /^[A-Za-z0-9_-]{43}$/.test(value);
 }
+
+/** Longer than any token of ours with room to spare; a longer argument is refused as input. */
+export const MAX_TOKEN_LENGTH = 128;

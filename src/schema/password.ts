@@ -5,7 +5,12 @@ builder.mutationField('changePassword', (t) =>
     description: "Ends the caller's other sessions and rotates this one (a new cookie)",
     args: { currentPassword: t.arg.string({ required: true }), newPassword: t.arg.string({ required: true }) },
     resolve: async (_root, args, ctx) => {
-      const session = await ctx.auth.changePassword(await ctx.requireSession(), args, ctx.clientInfo, await ctx.cookies.readDeviceToken());
+      const session = await ctx.password.changePassword(
+        await ctx.requireSession(),
+        args,
+        ctx.clientInfo,
+        await ctx.cookies.readDeviceToken(),
+      );
       await ctx.cookies.setSession(session.token, session.expiresAt);
       return true;
     },
@@ -17,7 +22,7 @@ builder.mutationField('requestPasswordReset', (t) =>
     description: 'Always true; mails a reset token if the account exists',
     args: { email: t.arg.string({ required: true }) },
     resolve: async (_root, args, ctx) => {
-      ctx.afterResponse('password-reset-mail', await ctx.auth.requestPasswordReset(args, ctx.clientInfo));
+      ctx.afterResponse('password-reset-mail', await ctx.password.requestPasswordReset(args, ctx.clientInfo));
       return true;
     },
   }),
@@ -28,7 +33,7 @@ builder.mutationField('resetPassword', (t) =>
     description: 'Sets a new password with a mailed token, and ends every session of the account',
     args: { token: t.arg.string({ required: true }), newPassword: t.arg.string({ required: true }) },
     resolve: async (_root, args, ctx) => {
-      await ctx.auth.resetPassword(args, ctx.clientInfo);
+      await ctx.password.resetPassword(args, ctx.clientInfo);
       return true;
     },
   }),
