@@ -1,5 +1,5 @@
 // npm test's pretest step: brings what the suite needs on a fresh machine of the project's kind
-// (Debian, root, apt): Debian's chromium and curl when missing, and a PostgreSQL that is
+// (Debian, root, apt): Debian's chromium, curl and oathtool when missing, and a PostgreSQL that is
 // installed but stopped. Where it cannot, it stops with one line saying what to install.
 import { execFileSync } from 'node:child_process';
 import { connect } from 'node:net';
@@ -21,6 +21,7 @@ function toolFacts(): ToolFacts {
     chromiumOverride: env.CHROMIUM_PATH || null,
     chromium: findChromium(env),
     curl: findExecutable('curl', env.PATH),
+    oathtool: findExecutable('oathtool', env.PATH),
     isRoot,
     aptGet: findExecutable('apt-get', env.PATH),
   };

@@ -54,6 +54,12 @@ export interface AppDeps {
   isDatabaseMigrated?: () => boolean;
   /** Test hooks only (auth/service.ts, AuthHooks). */
   hooks?: AuthHooks;
+  /**
+   * Seals TOTP secrets when config.mfaEncryptionKey is null (main.ts: the development key file).
+   * Neither given: a random key for this app's lifetime, which only tests may use (a restart
+   * could no longer read the secrets).
+   */
+  mfaEncryptionKey?: Buffer;
 }
 
 export interface App {

@@ -4,6 +4,7 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import type { RateLimitPolicy, WindowLimit } from './auth/rate-limit.ts';
+import { ENCRYPTION_KEY_BYTES } from './auth/mfa/secret-box.ts';
 import { productionProblems } from './production-settings.ts';
 
 export interface Config {
@@ -57,6 +58,12 @@ export interface Config {
   readonly introspection: boolean;
   /** GraphiQL at GET /graphql. Default: on, off in production. */
   readonly graphiql: boolean;
+  /** MFA_ENCRYPTION_KEY: seals TOTP secrets (auth/mfa/secret-box.ts). Required in production; null in development, where main.ts keeps one in the data directory. */
+  readonly mfaEncryptionKey: Buffer | null;
+  /** MFA_ENCRYPTION_KEY_PREVIOUS: earlier keys, comma-separated; they still open what they sealed. Default none. */
+  readonly mfaPreviousEncryptionKeys: readonly Buffer[];
+  /** MFA_TOTP_ISSUER: the name authenticator apps show beside the account. Default Auth API. */
+  readonly mfaTotpIssuer: string;
   /** pino level. Default info. */
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
@@ -130,6 +137,37 @@ const windowLimit = (fallback: string) =>
       return { points, durationSeconds };
     });
 
+/** 32 bytes in base64 (`openssl rand -base64 32`); the value is never echoed. */
+function parseEncryptionKey(value: string): Buffer | null {
+  const trimmed = value.trim();
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(trimmed)) return null;
+  const key = Buffer.from(trimmed, 'base64');
+  return key.length === ENCRYPTION_KEY_BYTES ? key : null;
+}
+
+const keyMessage = 'must be 32 random bytes in base64 (openssl rand -base64 32)';
+
+const encryptionKey = z.string().transform((value, ctx) => {
+  const key = parseEncryptionKey(value);
+  if (key === null) {
+    ctx.addIssue({ code: 'custom', message: keyMessage });
+    return z.NEVER;
+  }
+  return key;
+});
+
+const encryptionKeyList = z
+  .string()
+  .default('')
+  .transform((value, ctx) => {
+    const keys = splitList(value).map(parseEncryptionKey);
+    if (keys.some((key) => key === null)) {
+      ctx.addIssue({ code: 'custom', message: `each comma-separated key ${keyMessage}` });
+      return z.NEVER;
+    }
+    return keys as Buffer[];
+  });
+
 const flag = z
   .enum(['true', 'false', '1', '0'], { message: 'must be true or false' })
   .transform((value) => value === 'true' || value === '1')
@@ -200,6 +238,10 @@ const envSchema = z.object({
   RATE_LIMIT_RESET_PER_ACCOUNT: windowLimit('5/3600'),
   RATE_LIMIT_CHANGE_PASSWORD_PER_IP: windowLimit('10/900'),
   RATE_LIMIT_CHANGE_PASSWORD_PER_ACCOUNT: windowLimit('5/900'),
+  RATE_LIMIT_VERIFY_MFA_PER_IP: windowLimit('50/900'),
+  MFA_ENCRYPTION_KEY: encryptionKey.optional(),
+  MFA_ENCRYPTION_KEY_PREVIOUS: encryptionKeyList,
+  MFA_TOTP_ISSUER: z.string().trim().min(1, 'must not be empty').max(64, 'must be at most 64 characters').default('Auth API'),
   GRAPHQL_MAX_DEPTH: integer(1, 100, 8),
   GRAPHQL_MAX_ALIASES: integer(0, 1000, 10),
   GRAPHQL_MAX_TOKENS: integer(50, 100000, 1000),
@@ -216,6 +258,7 @@ function crossFieldProblems(env: Record<string, string>): string[] {
     bcryptCost: env.BCRYPT_COST,
     passwordResetUrl: env.PASSWORD_RESET_URL ?? defaultPasswordResetUrl(env.PORT ?? 4000),
     smtpUrl: env.SMTP_URL,
+    mfaEncryptionKey: env.MFA_ENCRYPTION_KEY,
   });
 }
 
@@ -287,6 +330,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       resetPerAccount: e.RATE_LIMIT_RESET_PER_ACCOUNT,
       changePasswordPerIp: e.RATE_LIMIT_CHANGE_PASSWORD_PER_IP,
       changePasswordPerAccount: e.RATE_LIMIT_CHANGE_PASSWORD_PER_ACCOUNT,
+      verifyMfaPerIp: e.RATE_LIMIT_VERIFY_MFA_PER_IP,
     }),
     requestLimits: Object.freeze({
       maxDepth: e.GRAPHQL_MAX_DEPTH,
@@ -297,6 +341,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     }),
     introspection: e.GRAPHQL_INTROSPECTION ?? e.NODE_ENV !== 'production',
     graphiql: e.GRAPHIQL ?? e.NODE_ENV !== 'production',
+    mfaEncryptionKey: e.MFA_ENCRYPTION_KEY ?? null,
+    mfaPreviousEncryptionKeys: Object.freeze(e.MFA_ENCRYPTION_KEY_PREVIOUS),
+    mfaTotpIssuer: e.MFA_TOTP_ISSUER,
     logLevel: e.LOG_LEVEL,
   });
 }

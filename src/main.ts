@@ -6,11 +6,13 @@ import { fileURLToPath } from 'node:url';
 import { createApp } from './app.ts';
 import { systemClock } from './clock.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
-import { openDatabase } from './db/client.ts';
+import { openDatabase, type Database } from './db/client.ts';
+import { sqliteDirectory } from './db/database-url.ts';
 import { migrationLayout } from './db/migrate/layout.ts';
 import { migrateOnStart } from './db/migrate/migrate-on-start.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createLogMailer, createSmtpMailer, type Mailer } from './mail/mailer.ts';
+import { loadOrCreateDevelopmentKey } from './mfa-development-key.ts';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const SWEEP_INTERVAL_MS = 60 * 60 * 1000;
@@ -34,6 +36,21 @@ function createMailer(config: Config, log: Logger): Mailer {
   return createLogMailer(log, { redactBody: config.isProduction });
 }
 
+/**
+ * MFA_ENCRYPTION_KEY, or in development a key kept in the data directory (the SQLite file's, or
+ * ./data for PostgreSQL): see mfa-development-key.ts. Production cannot get here without one.
+ */
+function mfaEncryptionKey(config: Config, database: Database, log: Logger): Buffer {
+  if (config.mfaEncryptionKey !== null) return config.mfaEncryptionKey;
+  const dir = database.target.provider === 'sqlite' ? sqliteDirectory(database.target) : 'data';
+  const { path, key, created } = loadOrCreateDevelopmentKey(dir);
+  log.warn(
+    { path, created },
+    'MFA_ENCRYPTION_KEY is not set: TOTP secrets are sealed with a development key kept in the data directory. Instances sharing a database must share one MFA_ENCRYPTION_KEY (README)',
+  );
+  return key;
+}
+
 async function main(): Promise<void> {
   const config = readConfig();
   const log = createLogger(config.logLevel);
@@ -50,6 +67,7 @@ async function main(): Promise<void> {
     mailer,
     clock: systemClock,
     log,
+    mfaEncryptionKey: mfaEncryptionKey(config, database, log),
     isDatabaseMigrated: migrations.isMigrated,
   });
 

@@ -9,6 +9,8 @@ export interface ProductionSettings {
   /** With its default applied: the default is a development address. */
   passwordResetUrl: string;
   smtpUrl: string | undefined;
+  /** Presence only: its format is MFA_ENCRYPTION_KEY's own check. */
+  mfaEncryptionKey: string | undefined;
 }
 
 export function productionProblems(settings: ProductionSettings): string[] {
@@ -17,8 +19,16 @@ export function productionProblems(settings: ProductionSettings): string[] {
     ...bcryptCostProblems(settings.bcryptCost),
     ...httpsLinkProblems('PASSWORD_RESET_URL', settings.passwordResetUrl, true),
     ...smtpUrlProblems(settings.smtpUrl),
+    ...(settings.mfaEncryptionKey === undefined ? [MFA_KEY_REQUIRED] : []),
   ];
 }
+
+/**
+ * Without it, production would have to generate a key of its own: one per instance (secrets one
+ * instance sealed would not open on another) and lost with the container. Refused instead.
+ */
+const MFA_KEY_REQUIRED =
+  'MFA_ENCRYPTION_KEY: required when NODE_ENV=production (32 random bytes in base64, the same on every instance: openssl rand -base64 32)';
 
 function bcryptCostProblems(raw: string | undefined): string[] {
   const cost = Number(raw ?? '12');

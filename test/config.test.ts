@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +9,11 @@ import { httpsLinkProblems } from '../src/production-settings.ts';
 import { exitOf, spawnService } from './helpers/service-process.ts';
 
 /** What production needs beyond the defaults. */
-const productionBase = { NODE_ENV: 'production', PASSWORD_RESET_URL: 'https://app.example.com/reset' };
+const productionBase = {
+  NODE_ENV: 'production',
+  PASSWORD_RESET_URL: 'https://app.example.com/reset',
+  MFA_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+};
 
 describe('loadConfig', () => {
   it('has the defaults of the contract', () => {
@@ -49,6 +54,7 @@ describe('loadConfig', () => {
       resetPerAccount: { points: 5, durationSeconds: 3600 },
       changePasswordPerIp: { points: 10, durationSeconds: 900 },
       changePasswordPerAccount: { points: 5, durationSeconds: 900 },
+      verifyMfaPerIp: { points: 50, durationSeconds: 900 },
     });
     expect(requestLimits).toEqual({ maxDepth: 8, maxAliases: 10, maxTokens: 1000, maxDirectives: 10, maxBodyBytes: 102400 });
   });
@@ -81,8 +87,13 @@ describe('loadConfig', () => {
       BCRYPT_COST: '13',
       TRUST_PROXY: '1',
       CORS_ORIGINS: 'https://app.example.com, http://localhost:5173/',
+      MFA_ENCRYPTION_KEY: productionBase.MFA_ENCRYPTION_KEY,
+      MFA_TOTP_ISSUER: 'Example',
+      RATE_LIMIT_VERIFY_MFA_PER_IP: '20/600',
     });
+    expect(config.rateLimits.verifyMfaPerIp).toEqual({ points: 20, durationSeconds: 600 });
     expect(config).toMatchObject({
+      mfaTotpIssuer: 'Example',
       port: 8080,
       host: '127.0.0.1',
       databaseUrl: 'postgresql://auth@db/auth',
@@ -212,6 +223,48 @@ describe('loadConfig', () => {
   it('does not echo values that may hold credentials', () => {
     expect(() => loadConfig({ SMTP_URL: 'ftp://user:hunter2@mail' })).toThrow(ConfigError);
     expect(() => loadConfig({ SMTP_URL: 'ftp://user:hunter2@mail' })).not.toThrow(/hunter2/);
+  });
+});
+
+describe('MFA_ENCRYPTION_KEY', () => {
+  const key = randomBytes(32);
+  const [old1, old2] = [randomBytes(32), randomBytes(32)];
+
+  it('is 32 bytes in base64, and earlier keys come comma-separated', () => {
+    const config = loadConfig({
+      MFA_ENCRYPTION_KEY: key.toString('base64'),
+      MFA_ENCRYPTION_KEY_PREVIOUS: `${old1.toString('base64')}, ${old2.toString('base64')}`,
+    });
+    expect(config.mfaEncryptionKey).toEqual(key);
+    expect(config.mfaPreviousEncryptionKeys).toEqual([old1, old2]);
+    expect(loadConfig({})).toMatchObject({ mfaEncryptionKey: null, mfaPreviousEncryptionKeys: [], mfaTotpIssuer: 'Auth API' });
+  });
+
+  it('refuses a key of another length or encoding without echoing it', () => {
+    const short = randomBytes(16).toString('base64');
+    expect(() => loadConfig({ MFA_ENCRYPTION_KEY: short })).toThrow(/MFA_ENCRYPTION_KEY: must be 32 random bytes in base64/);
+    expect(() => loadConfig({ MFA_ENCRYPTION_KEY: short })).not.toThrow(short);
+    expect(() => loadConfig({ MFA_ENCRYPTION_KEY: key.toString('hex') })).toThrow(/MFA_ENCRYPTION_KEY: /);
+    expect(() => loadConfig({ MFA_ENCRYPTION_KEY_PREVIOUS: `${old1.toString('base64')},nope` })).toThrow(/MFA_ENCRYPTION_KEY_PREVIOUS: /);
+  });
+
+  it('is required in production', () => {
+    const { MFA_ENCRYPTION_KEY: _key, ...withoutKey } = productionBase;
+    expect(() => loadConfig(withoutKey)).toThrow(/MFA_ENCRYPTION_KEY: required when NODE_ENV=production/);
+  });
+});
+
+describe('npm start in production without MFA_ENCRYPTION_KEY', () => {
+  it('stops with exit code 1 and a message naming the variable', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'auth-api-mfa-key-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const { MFA_ENCRYPTION_KEY: _key, ...withoutKey } = productionBase;
+    const child = spawnService({ ...withoutKey, DATABASE_URL: `file:${dir}/auth.db` });
+    let stderr = '';
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    expect(await exitOf(child)).toBe(1);
+    expect(stderr).toMatch(/MFA_ENCRYPTION_KEY: required when NODE_ENV=production/);
+    expect(readdirSync(dir)).toEqual([]); // refused before anything was created
   });
 });
 

@@ -1,6 +1,7 @@
 // The programs the test suite runs besides node: a Chromium for the browser tests
-// (playwright-core drives it; it cannot download a browser of its own here) and curl for the
-// README's shell session. What is missing, and what `npm test` can do about it.
+// (playwright-core drives it; it cannot download a browser of its own here), curl for the
+// README's shell session, and oathtool, the independent TOTP generator the second-factor tests
+// compute their expected codes with. What is missing, and what `npm test` can do about it.
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
@@ -34,6 +35,7 @@ export interface ToolFacts {
   chromiumOverride: string | null;
   chromium: string | null;
   curl: string | null;
+  oathtool: string | null;
   isRoot: boolean;
   aptGet: string | null;
 }
@@ -41,13 +43,18 @@ export interface ToolFacts {
 export type ToolPlan = { action: 'none' } | { action: 'install'; packages: string[] } | { action: 'stop'; message: string };
 
 /** Debian package names of what is missing, in the order the tests need them. */
-export function missingPackages(facts: Pick<ToolFacts, 'chromium' | 'curl' | 'chromiumOverride'>): string[] {
-  return [...(facts.chromium === null && facts.chromiumOverride === null ? ['chromium'] : []), ...(facts.curl === null ? ['curl'] : [])];
+export function missingPackages(facts: Pick<ToolFacts, 'chromium' | 'curl' | 'oathtool' | 'chromiumOverride'>): string[] {
+  return [
+    ...(facts.chromium === null && facts.chromiumOverride === null ? ['chromium'] : []),
+    ...(facts.curl === null ? ['curl'] : []),
+    ...(facts.oathtool === null ? ['oathtool'] : []),
+  ];
 }
 
 /** One line that says what to install; `npm test` stops with it when it cannot install itself. */
 export function installAdvice(packages: string[]): string {
-  return `npm test needs ${packages.join(' and ')}: install ${packages.length > 1 ? 'them' : 'it'} (Debian: apt-get install -y ${packages.join(' ')})${packages.includes('chromium') ? ', or set CHROMIUM_PATH to a Chromium binary' : ''}, then run npm test again.`;
+  const named = packages.length > 1 ? `${packages.slice(0, -1).join(', ')} and ${packages.at(-1)}` : packages[0];
+  return `npm test needs ${named}: install ${packages.length > 1 ? 'them' : 'it'} (Debian: apt-get install -y ${packages.join(' ')})${packages.includes('chromium') ? ', or set CHROMIUM_PATH to a Chromium binary' : ''}, then run npm test again.`;
 }
 
 export function planTools(facts: ToolFacts): ToolPlan {

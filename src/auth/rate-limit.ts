@@ -39,6 +39,8 @@ export interface RateLimitPolicy {
   resetPerAccount: WindowLimit;
   changePasswordPerIp: WindowLimit;
   changePasswordPerAccount: WindowLimit;
+  /** Every check of a second-factor code (verifyMfa, and the code-taking operations of a session). */
+  verifyMfaPerIp: WindowLimit;
 }
 
 /** Failed-login counts are forgotten a day after the first failure of a run. */

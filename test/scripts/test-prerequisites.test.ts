@@ -15,6 +15,7 @@ const everything: ToolFacts = {
   chromiumOverride: null,
   chromium: '/usr/bin/chromium',
   curl: '/usr/bin/curl',
+  oathtool: '/usr/bin/oathtool',
   isRoot: true,
   aptGet: '/usr/bin/apt-get',
 };
@@ -27,13 +28,14 @@ const stoppedCluster: PostgresqlFacts = {
 };
 
 describe('what the pretest step decides', () => {
-  it('does nothing when chromium and curl are there', () => {
+  it('does nothing when chromium, curl and oathtool are there', () => {
     expect(planTools(everything)).toEqual({ action: 'none' });
   });
 
   it('installs what is missing with apt-get when it runs as root', () => {
     expect(planTools({ ...everything, chromium: null, curl: null })).toEqual({ action: 'install', packages: ['chromium', 'curl'] });
     expect(planTools({ ...everything, curl: null })).toEqual({ action: 'install', packages: ['curl'] });
+    expect(planTools({ ...everything, oathtool: null })).toEqual({ action: 'install', packages: ['oathtool'] });
   });
 
   it('stops with one line naming what to install when it is not root', () => {
@@ -99,7 +101,7 @@ function fakeAptGet(bin: string): string {
   const log = join(bin, 'apt-get.log');
   writeExecutable(
     join(bin, 'apt-get'),
-    `#!/bin/sh\necho "$*" >> ${log}\ncase "$*" in *install*) for p in "$@"; do case "$p" in chromium|curl) printf '#!/bin/sh\\n' > ${bin}/$p; /bin/chmod 755 ${bin}/$p;; esac; done;; esac\n`,
+    `#!/bin/sh\necho "$*" >> ${log}\ncase "$*" in *install*) for p in "$@"; do case "$p" in chromium|curl|oathtool) printf '#!/bin/sh\\n' > ${bin}/$p; /bin/chmod 755 ${bin}/$p;; esac; done;; esac\n`,
   );
   return log;
 }
@@ -124,35 +126,35 @@ describe('the pretest step as a process', () => {
   });
 
   // Installing takes root; elsewhere the unit tests above cover the decision.
-  it.skipIf(process.getuid?.() !== 0)('updates apt and installs chromium and curl when both are missing, then passes', () => {
+  it.skipIf(process.getuid?.() !== 0)('updates apt and installs chromium, curl and oathtool when all are missing, then passes', () => {
     const bin = binWith();
     const log = fakeAptGet(bin);
     const run = runPretest(bin);
     expect(run.status).toBe(0);
     expect(readFileSync(log, 'utf8').trim().split('\n')).toEqual([
       '-o DPkg::Lock::Timeout=300 update -qq',
-      '-o DPkg::Lock::Timeout=300 install -y -qq chromium curl',
+      '-o DPkg::Lock::Timeout=300 install -y -qq chromium curl oathtool',
     ]);
     expect(existsSync(join(bin, 'chromium'))).toBe(true);
   });
 
   it('calls no apt-get when everything is there', () => {
-    const bin = binWith('chromium', 'curl');
+    const bin = binWith('chromium', 'curl', 'oathtool');
     const log = fakeAptGet(bin);
     expect(runPretest(bin).status).toBe(0);
     expect(existsSync(log)).toBe(false);
   });
 
-  it('stops with exactly one line naming chromium and curl when it has no apt-get', () => {
+  it('stops with exactly one line naming chromium, curl and oathtool when it has no apt-get', () => {
     const run = runPretest(binWith());
     expect(run.status).toBe(1);
     expect(run.stderr).toBe(
-      'npm test needs chromium and curl: install them (Debian: apt-get install -y chromium curl), or set CHROMIUM_PATH to a Chromium binary, then run npm test again.\n',
+      'npm test needs chromium, curl and oathtool: install them (Debian: apt-get install -y chromium curl oathtool), or set CHROMIUM_PATH to a Chromium binary, then run npm test again.\n',
     );
   });
 
   it('stops when apt-get ran but the program is still not on PATH', () => {
-    const bin = binWith('chromium');
+    const bin = binWith('chromium', 'oathtool');
     writeExecutable(join(bin, 'apt-get'), '#!/bin/sh\nexit 0\n');
     const run = runPretest(bin);
     expect(run.status).toBe(1);
