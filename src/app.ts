@@ -1,5 +1,6 @@
 // createApp(deps): the GraphQL service as a fetch handler (yoga), built from what it is given.
 // It never listens and reads no environment, so tests can build as many as they like.
+import { randomBytes } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
@@ -15,6 +16,10 @@ import { AuthRepository } from './auth/repository.ts';
 import { MAX_TRUSTED_DEVICES_PER_USER } from './auth/trusted-devices.ts';
 import { CredentialCheck } from './auth/credentials.ts';
 import { PasswordService } from './auth/password-service.ts';
+import { CodeLock } from './auth/mfa/code-lock.ts';
+import { MfaRepository } from './auth/mfa/mfa-repository.ts';
+import { MfaService } from './auth/mfa/mfa-service.ts';
+import { SecretBox } from './auth/mfa/secret-box.ts';
 import { AuthService, type AuthHooks, type AuthServiceDeps } from './auth/service.ts';
 import { BackgroundTasks } from './background.ts';
 import type { Clock } from './clock.ts';
@@ -68,11 +73,21 @@ export interface App {
   background: BackgroundTasks;
 }
 
-export function createApp({ config, database, mailer, clock, log, isDatabaseMigrated = () => true, hooks }: AppDeps): App {
+export function createApp({
+  config,
+  database,
+  mailer,
+  clock,
+  log,
+  isDatabaseMigrated = () => true,
+  hooks,
+  mfaEncryptionKey,
+}: AppDeps): App {
   const { prisma } = database;
   const background = new BackgroundTasks(log);
   const audit = new AuditLog(log);
-  const limits = new RateLimits({ store: new PrismaRateLimitStore(prisma), clock, policy: config.rateLimits, audit });
+  const rateLimitStore = new PrismaRateLimitStore(prisma);
+  const limits = new RateLimits({ store: rateLimitStore, clock, policy: config.rateLimits, audit });
   const passwords = new PasswordHasher(
     config.bcryptCost,
     new HashingQueue({
@@ -103,8 +118,14 @@ export function createApp({ config, database, mailer, clock, log, isDatabaseMigr
     reset: { ttlSeconds: config.resetTokenTtlSeconds, url: config.passwordResetUrl },
     hooks,
   };
-  const auth = new AuthService(serviceDeps, credentials);
-  const services: Services = { auth, password: new PasswordService(serviceDeps, credentials) };
+  const mfa = new MfaService(serviceDeps, credentials, {
+    repo: new MfaRepository(prisma),
+    secrets: new SecretBox(config.mfaEncryptionKey ?? mfaEncryptionKey ?? randomBytes(32), config.mfaPreviousEncryptionKeys),
+    lock: new CodeLock({ store: rateLimitStore, clock, audit }),
+    issuer: config.mfaTotpIssuer,
+  });
+  const auth = new AuthService(serviceDeps, credentials, mfa);
+  const services: Services = { auth, password: new PasswordService(serviceDeps, credentials), mfa };
 
   const errorLogging = createErrorLogging(log);
 

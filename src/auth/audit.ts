@@ -13,7 +13,14 @@ export type AuditEvent =
   | 'password-changed'
   | 'password-reset'
   | 'password-reset-requested'
-  | 'rate-limited';
+  | 'rate-limited'
+  // Second factor (auth/mfa/): never the code or the secret, only what happened.
+  | 'mfa-enrollment-started'
+  | 'mfa-enabled'
+  | 'mfa-verify'
+  | 'mfa-recovery-code-used'
+  | 'mfa-disabled'
+  | 'mfa-recovery-codes-regenerated';
 
 export interface AuditFields {
   outcome: string;
@@ -25,6 +32,10 @@ export interface AuditFields {
   count?: number;
   /** The attempt presented a live device cookie of the account (counted for that device). */
   trustedDevice?: boolean;
+  /** Second factor: which kind of code was used or refused. */
+  method?: 'totp' | 'recovery-code';
+  /** Second factor: the operation a code was checked for. */
+  operation?: string;
 }
 
 export class AuditLog {

@@ -63,3 +63,27 @@ export class RateLimitedError extends AuthError {
     super('Too many attempts. Try again later.');
   }
 }
+
+/** How the second step of a login can be passed (API.md: `extensions.methods`). */
+export const MFA_METHODS = ['TOTP', 'RECOVERY_CODE'] as const;
+
+/**
+ * The password was right and the account has MFA on: no session yet, only the challenge cookie;
+ * continue with verifyMfa. Comes only after the password was proven, so it tells nothing to
+ * someone who does not hold it.
+ */
+export class MfaRequiredError extends AuthError {
+  readonly code = 'MFA_REQUIRED';
+  readonly methods = MFA_METHODS;
+  constructor() {
+    super('A second factor is required: continue with verifyMfa.');
+  }
+}
+
+/** Wrong, already used, or outside the accepted time steps: one answer for all. */
+export class InvalidCodeError extends AuthError {
+  readonly code = 'INVALID_CODE';
+  constructor() {
+    super('The code is not valid.');
+  }
+}

@@ -13,9 +13,10 @@ import { assertPasswordCandidate, assertPasswordPolicy, type PasswordHasher } fr
 import type { RateLimits } from './rate-limit.ts';
 import type { ClientInfo, SelectedRow, SessionRecord, UserRecord, UserWithPasswordRecord } from './records.ts';
 import type { AuthRepository, SessionQuery, UserQuery } from './repository.ts';
-import { idleCutoff, isSessionLive, issueSession, needsTouch, type SessionPolicy } from './sessions.ts';
+import { startSession } from './session-starter.ts';
+import { idleCutoff, isSessionLive, needsTouch, type SessionPolicy } from './sessions.ts';
 import { hashToken, isWellFormedToken } from './tokens.ts';
-import { issueTrustedDevice, type TrustedDevicePolicy } from './trusted-devices.ts';
+import type { TrustedDevicePolicy } from './trusted-devices.ts';
 
 export interface AuthServiceDeps {
   repo: AuthRepository;
@@ -59,6 +60,17 @@ export interface LoggedIn {
   device: IssuedSession;
 }
 
+/** The right password of an account with MFA on: the challenge cookie to set, and no session (API.md). */
+export interface MfaChallenged {
+  mfaChallenge: IssuedSession;
+}
+
+/** What login asks of the second factor once the password is proven (auth/mfa/mfa-service.ts). */
+export interface SecondFactorGate {
+  /** A challenge for the second step when the user has MFA on; null otherwise. */
+  challengeIfEnabled(user: { id: string; credentialVersion: number }, client: ClientInfo): Promise<IssuedSession | null>;
+}
+
 const MAX_ID_LENGTH = 64;
 
 /** The edge derives the key (an IPv6 /64, a shared one for unknown addresses); see ClientInfo. */
@@ -70,6 +82,7 @@ export class AuthService {
   constructor(
     private readonly deps: AuthServiceDeps,
     private readonly credentials: CredentialCheck,
+    private readonly secondFactor: SecondFactorGate | null = null,
   ) {}
 
   /** `query`: the client's selection of the new user (repository.ts, UserQuery). */
@@ -98,7 +111,7 @@ export class AuthService {
     carried: AuthenticatedSession | null,
     deviceToken: string | null,
     query: UserQuery,
-  ): Promise<LoggedIn> {
+  ): Promise<LoggedIn | MfaChallenged> {
     const email = normaliseEmail(input.email);
     const password = assertPasswordCandidate(input.password, 'password');
     // Shed under overload before anything is counted: a flood must not push accounts into back-off.
@@ -114,7 +127,15 @@ export class AuthService {
       throw new InvalidCredentialsError();
     }
     await this.deps.hooks?.afterPasswordCheck?.('login');
-    const started = await this.startSession(user, client, carried?.session.id ?? null, deviceId);
+    // Second factor (auth/mfa/): with MFA on, the proven password earns a challenge, not a session.
+    const challenge = (await this.secondFactor?.challengeIfEnabled(user, client)) ?? null;
+    if (challenge !== null) {
+      await this.deps.limits.passwordSucceeded(subject);
+      if (this.deps.passwords.needsRehash(user.passwordHash)) this.upgradePasswordHash(user, password);
+      this.deps.audit.record('login', client, { outcome: 'mfa-required', userId: user.id, trustedDevice: deviceId !== null });
+      return { mfaChallenge: challenge };
+    }
+    const started = await startSession(this.deps, user, client, carried?.session.id ?? null, deviceId);
     if (started === null) {
       // The password was changed or reset while this one was being checked: it is the old one.
       this.deps.audit.record('login', client, { outcome: 'failure', reason: 'credentials-changed', userId: user.id });
@@ -196,29 +217,6 @@ export class AuthService {
     const count = await this.deps.repo.deleteUserSessions(current.user.id);
     this.deps.audit.record('logout-everywhere', client, { outcome: 'success', userId: current.user.id, count });
     return count;
-  }
-
-  /**
-   * A session and a fresh device cookie (replacing `deviceId`, the one the request carried); null
-   * when the user's credentials changed since `user` was read.
-   */
-  private async startSession(
-    user: UserWithPasswordRecord,
-    client: ClientInfo,
-    endSessionId: string | null,
-    deviceId: string | null,
-  ): Promise<{ session: IssuedSession; device: IssuedSession } | null> {
-    const now = this.deps.clock.now();
-    const { token, session } = issueSession(user, client, now, this.deps.sessionPolicy);
-    const device = issueTrustedDevice(user.id, now, this.deps.devicePolicy);
-    const created = await this.deps.repo.createSession({
-      session,
-      endSessionId,
-      maxPerUser: this.deps.sessionPolicy.maxPerUser,
-      device: { row: device.device, replacesId: deviceId, maxPerUser: this.deps.devicePolicy.maxPerUser },
-    });
-    if (created === null) return null;
-    return { session: { token, expiresAt: session.expiresAt }, device: { token: device.token, expiresAt: device.device.expiresAt } };
   }
 
   /** Deletes sessions, tokens and counters that can never matter again; run periodically by main.ts. */

@@ -9,13 +9,13 @@ import type {} from '@whatwg-node/server-plugin-cookies';
  * Secure, Path=/ and no Domain, so neither a sibling subdomain nor plain http can plant or
  * overwrite it. Over http in development browsers would drop it, so the plain name is used there.
  */
-export function cookieNames(production: boolean): { session: string; device: string } {
+export function cookieNames(production: boolean): { session: string; device: string; mfaChallenge: string } {
   const prefix = production ? '__Host-' : '';
-  return { session: `${prefix}session`, device: `${prefix}device` };
+  return { session: `${prefix}session`, device: `${prefix}device`, mfaChallenge: `${prefix}mfa_challenge` };
 }
 
 export class SessionCookies {
-  readonly #names: { session: string; device: string };
+  readonly #names: { session: string; device: string; mfaChallenge: string };
 
   constructor(
     private readonly request: Request,
@@ -48,6 +48,20 @@ export class SessionCookies {
    */
   setDevice(token: string, expiresAt: Date): Promise<void> {
     return this.write(this.#names.device, token, expiresAt.getTime(), 'strict');
+  }
+
+  /** The second step of a login (auth/mfa/): proves only that this browser gave the right password. */
+  readMfaChallengeToken(): Promise<string | null> {
+    return this.read(this.#names.mfaChallenge);
+  }
+
+  /** SameSite=Strict: only verifyMfa reads it, a POST from the service's own site. */
+  setMfaChallenge(token: string, expiresAt: Date): Promise<void> {
+    return this.write(this.#names.mfaChallenge, token, expiresAt.getTime(), 'strict');
+  }
+
+  clearMfaChallenge(): Promise<void> {
+    return this.write(this.#names.mfaChallenge, '', 0, 'strict');
   }
 
   private async read(name: string): Promise<string | null> {

@@ -95,6 +95,40 @@ mutation ResetPassword($token: String!, $newPassword: String!) {
 }
 `;
 
+const secondFactor = `# Two-factor authentication (needs a session). Start,
+# add the secret (or the uri as a QR code) to an
+# authenticator app, confirm with its 6-digit code:
+# the answer is 10 recovery codes, shown once.
+mutation StartTotpEnrollment($currentPassword: String!) {
+  startTotpEnrollment(currentPassword: $currentPassword) { secret uri }
+}
+
+mutation ConfirmTotpEnrollment($code: String!) {
+  confirmTotpEnrollment(code: $code)
+}
+
+query MfaStatus {
+  me { id mfaEnabled recoveryCodesRemaining }
+}
+
+# Once it is on, Login answers MFA_REQUIRED and sets a
+# challenge cookie; finish within 5 minutes with a code
+# from the app or a recovery code.
+mutation VerifyMfa($code: String!) {
+  verifyMfa(code: $code) { id email createdAt }
+}
+
+# A current TOTP code: the old recovery codes stop working.
+mutation RegenerateRecoveryCodes($code: String!) {
+  regenerateRecoveryCodes(code: $code)
+}
+
+# A current code (TOTP or recovery) turns it off again.
+mutation DisableTotp($code: String!) {
+  disableTotp(code: $code)
+}
+`;
+
 const defaultTabs: ExampleTab[] = [
   { query: signIn },
   { query: sessions, variables: variables({ id: 'an id from Sessions' }) },
@@ -102,6 +136,7 @@ const defaultTabs: ExampleTab[] = [
     query: passwords,
     variables: variables({ currentPassword: password, newPassword: 'another long passphrase', email, token: 'the token from the mail' }),
   },
+  { query: secondFactor, variables: variables({ currentPassword: password, code: 'the 6-digit code from the app' }) },
 ];
 
 export const graphiqlExamples = {

@@ -1,11 +1,12 @@
 // The one map from domain errors to the contract's GraphQL errors (API.md, "Errors").
 import { GraphQLError } from 'graphql';
-import { AuthError, InvalidInputError, RateLimitedError } from '../auth/errors.ts';
+import { AuthError, InvalidInputError, MfaRequiredError, RateLimitedError } from '../auth/errors.ts';
 
 export function toGraphQLError(error: AuthError, at: unknown): GraphQLError {
   const extensions: Record<string, unknown> = { code: error.code };
   if (error instanceof InvalidInputError) extensions.field = error.field;
   if (error instanceof RateLimitedError) extensions.retryAfter = error.retryAfterSeconds;
+  if (error instanceof MfaRequiredError) extensions.methods = [...error.methods];
   return locatedLike(at, error.message, extensions);
 }
 

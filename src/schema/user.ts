@@ -1,4 +1,5 @@
 import type { User as PrismaUser } from '../generated/prisma/client.ts';
+import { MfaRequiredError } from '../auth/errors.ts';
 import { builder } from './builder.ts';
 
 // Select mode: a row is read with its id and the columns of the fields the client asked for
@@ -46,7 +47,13 @@ builder.mutationField('login', (t) =>
     args: { email: t.arg.string({ required: true }), password: t.arg.string({ required: true }) },
     resolve: async (query, _root, args, ctx) => {
       const carried = await ctx.getSession();
-      const { user, session, device } = await ctx.auth.login(args, ctx.clientInfo, carried, await ctx.cookies.readDeviceToken(), query);
+      const outcome = await ctx.auth.login(args, ctx.clientInfo, carried, await ctx.cookies.readDeviceToken(), query);
+      if ('mfaChallenge' in outcome) {
+        // Second factor: only the challenge cookie, and MFA_REQUIRED; verifyMfa (schema/mfa.ts) goes on.
+        await ctx.cookies.setMfaChallenge(outcome.mfaChallenge.token, outcome.mfaChallenge.expiresAt);
+        throw new MfaRequiredError();
+      }
+      const { user, session, device } = outcome;
       await ctx.cookies.setSession(session.token, session.expiresAt);
       await ctx.cookies.setDevice(device.token, device.expiresAt);
       return user as PrismaUser;

@@ -18,8 +18,10 @@ import {
   ResetPassword,
   RevokeSession,
   Sessions,
+  VerifyMfa,
   ada,
 } from '../helpers/operations.ts';
+import { challenged, currentCode, enrolled } from '../helpers/mfa.ts';
 import { resetTokenFrom, startSmtpServer } from '../helpers/smtp.ts';
 
 type Api = Awaited<ReturnType<typeof createQueryCountingApp>>;
@@ -45,19 +47,20 @@ describe('queries per operation', () => {
     await api.gql(Register, ada);
     const { count } = await api.queriesOf(() => api.gql(Login, ada));
     // rateLimit: loginPerIp (1), the account's password attempt (1), its back-off cleared (1).
-    // own: the user by email with the client's selection (1); in one transaction, the user's
+    // own: the user by email with the client's selection (1); once the password is proven,
+    // whether the account has a second factor (1); in one transaction, the user's
     // row locked at its credential version, the session inserted, sessions over the cap looked
     // for, the device inserted, devices over the cap looked for (5).
-    expect(count).toEqual({ rateLimit: 3, own: 6, transactions: 1 });
+    expect(count).toEqual({ rateLimit: 3, own: 7, transactions: 1 });
   });
 
   it('login in a browser that carries a session and a device cookie: also ends and replaces them', async () => {
     const api = await signedIn();
     const { count } = await api.queriesOf(() => api.gql(Login, ada));
     // rateLimit: as above, the attempt counted against the device instead of the account (3).
-    // own: as above (6), plus the device cookie's row (1), the carried session deleted (1) and
+    // own: as above (7), plus the device cookie's row (1), the carried session deleted (1) and
     // the replaced device deleted (1).
-    expect(count).toEqual({ rateLimit: 3, own: 9, transactions: 1 });
+    expect(count).toEqual({ rateLimit: 3, own: 10, transactions: 1 });
   });
 
   it('me: none through Prisma (the prepared session lookup answers it)', async () => {
@@ -128,6 +131,19 @@ describe('queries per operation', () => {
     // new hash, the other tokens deleted, the sessions deleted (5).
     expect(count).toEqual({ rateLimit: 3, own: 6, transactions: 1 });
   });
+
+  it('verifyMfa: the limits, the challenge, the code, one session transaction', async () => {
+    const api = await createQueryCountingApp();
+    const { secret } = await enrolled(api);
+    const browser = await challenged(api);
+    const code = currentCode(api, secret);
+    const { count } = await api.queriesOf(() => browser.gql(VerifyMfa, { code }));
+    // rateLimit: verifyMfaPerIp (1), the account's code lock read (1) and its attempt counted (1),
+    // the run of failures cleared (1). own: the challenge read (1) and its attempt claimed (1), the
+    // authenticator (1), the time step recorded (1), the challenge used up (1); in one
+    // transaction, the session started as login starts it (5); the user as selected (1).
+    expect(count).toEqual({ rateLimit: 4, own: 11, transactions: 1 });
+  });
 });
 
 describe('the database reads what the client selects', () => {
@@ -149,10 +165,11 @@ describe('the database reads what the client selects', () => {
     expect(columns).not.toMatch(/lastSeenAt|expiresAt|userAgent|tokenHash|ipAddress/);
   });
 
-  it('me answers every field of User from the session lookup alone', async () => {
+  it("me answers every field of User but the second factor's from the session lookup alone", async () => {
     // Pothos trusts the looked-up row to hold whatever is selected: a User field the lookup
     // does not read would answer null (an error, the fields being non-null), not a query.
-    const fields = Object.keys((schema.getType('User') as GraphQLObjectType).getFields());
+    const secondFactor = ['mfaEnabled', 'recoveryCodesRemaining'];
+    const fields = Object.keys((schema.getType('User') as GraphQLObjectType).getFields()).filter((f) => !secondFactor.includes(f));
     const api = await signedIn();
     const { count } = await api.queriesOf(async () => {
       const result = await api.gql(`{ me { ${fields.join(' ')} } }`);
@@ -160,5 +177,15 @@ describe('the database reads what the client selects', () => {
       expect(Object.keys(result.data!.me as object).sort()).toEqual([...fields].sort());
     });
     expect(count).toEqual({ rateLimit: 0, own: 0, transactions: 0 });
+  });
+
+  it("me's second-factor fields cost one query for both, and only when selected", async () => {
+    const api = await signedIn();
+    const { count, sql } = await api.queriesOf(async () => {
+      const result = await api.gql('{ me { id mfaEnabled recoveryCodesRemaining } }');
+      expect(result.data).toEqual({ me: { id: expect.any(String), mfaEnabled: false, recoveryCodesRemaining: 0 } });
+    });
+    expect(count).toEqual({ rateLimit: 0, own: 1, transactions: 0 });
+    expect(sql[0]).toMatch(/TotpAuthenticator|RecoveryCode/);
   });
 });

@@ -31,6 +31,7 @@ export const roomyIpLimits = {
   RATE_LIMIT_RESET_REQUEST_PER_IP: '10000/60',
   RATE_LIMIT_RESET_PER_IP: '10000/60',
   RATE_LIMIT_CHANGE_PASSWORD_PER_IP: '10000/60',
+  RATE_LIMIT_VERIFY_MFA_PER_IP: '10000/60',
 };
 
 export interface TestAppOptions {

@@ -10,6 +10,12 @@ export {
   ChangePasswordDocument as ChangePassword,
   RequestPasswordResetDocument as RequestPasswordReset,
   ResetPasswordDocument as ResetPassword,
+  MfaStatusDocument as MfaStatus,
+  StartTotpEnrollmentDocument as StartTotpEnrollment,
+  ConfirmTotpEnrollmentDocument as ConfirmTotpEnrollment,
+  VerifyMfaDocument as VerifyMfa,
+  DisableTotpDocument as DisableTotp,
+  RegenerateRecoveryCodesDocument as RegenerateRecoveryCodes,
 } from '../../operations/generated/graphql.ts';
 
 export const ada = { email: 'ada@example.com', password: 'correct horse battery' };
