@@ -42,6 +42,7 @@ export default defineConfig({
             'test/security/credential-races.test.ts',
             'test/security/device-cookies.test.ts',
             'test/security/per-user-invariants.test.ts',
+            'test/security/mfa-at-rest.test.ts',
             'test/db/migrations.test.ts',
             'test/db/session-lookup.test.ts',
             'test/postgresql/**/*.test.ts',

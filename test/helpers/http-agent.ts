@@ -10,24 +10,32 @@ export interface HttpResult<T> {
   elapsedMs: number;
 }
 
-export function httpAgent() {
-  let cookie: string | null = null;
+/**
+ * Keeps the session cookie; with `allCookies`, every cookie the service sets (the device's, a
+ * second-factor challenge's), as a browser would.
+ */
+export function httpAgent(options: { allCookies?: boolean } = {}) {
+  const jar = new Map<string, string>();
   return {
+    /** The session cookie's value. */
     get cookie() {
-      return cookie;
+      return jar.get('session') ?? null;
     },
     async gql<T, V>(graphqlUrl: string, document: TypedDocumentNode<T, V>, variables?: V): Promise<HttpResult<T>> {
       const started = performance.now();
+      const cookieHeader = [...jar].map(([name, value]) => `${name}=${encodeURIComponent(value)}`).join('; ');
       const response = await fetch(graphqlUrl, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...(cookie === null ? {} : { cookie: `session=${cookie}` }) },
+        headers: { 'content-type': 'application/json', ...(cookieHeader === '' ? {} : { cookie: cookieHeader }) },
         body: JSON.stringify({ query: print(document), variables: variables ?? {} }),
       });
       for (const header of response.headers.getSetCookie()) {
         const [pair] = header.split(';');
-        if (!pair!.startsWith('session=')) continue;
-        const value = decodeURIComponent(pair!.slice('session='.length));
-        cookie = value === '' || /Expires=Thu, 01 Jan 1970/i.test(header) ? null : value;
+        const name = pair!.slice(0, pair!.indexOf('='));
+        if (name !== 'session' && !options.allCookies) continue;
+        const value = decodeURIComponent(pair!.slice(name.length + 1));
+        if (value === '' || /Expires=Thu, 01 Jan 1970/i.test(header)) jar.delete(name);
+        else jar.set(name, value);
       }
       const body = (await response.json()) as { data?: T | null; errors?: HttpResult<T>['errors'] };
       return { status: response.status, data: body.data, errors: body.errors, elapsedMs: performance.now() - started };

@@ -1,11 +1,13 @@
 // Several stateless instances behind a load balancer share one PostgreSQL database: whatever
 // instance a request reaches, it sees the same accounts and sessions (API.md: "share sessions
 // and limits"). Three real service processes, one database, one client moving between them.
+import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freshDatabaseUrl, queryPostgresql } from '../helpers/db.ts';
 import { errorOf } from '../helpers/errors.ts';
 import { httpAgent } from '../helpers/http-agent.ts';
-import { Login, Logout, Me, Register, ada } from '../helpers/operations.ts';
+import { oathtoolCode } from '../helpers/oathtool.ts';
+import { ConfirmTotpEnrollment, Login, Logout, Me, Register, StartTotpEnrollment, VerifyMfa, ada } from '../helpers/operations.ts';
 import { startService, type RunningService } from '../helpers/service-process.ts';
 
 const running: RunningService[] = [];
@@ -78,5 +80,34 @@ describe('three instances on one PostgreSQL database', () => {
     const refused = await httpAgent().gql(third!, Login, ada);
     expect(errorOf(refused)).toEqual({ code: 'RATE_LIMITED', retryAfter: expect.any(Number) });
     expect(errorOf(refused)!.retryAfter).toBeGreaterThan(0);
+  });
+
+  it('accept one TOTP code once: 20 concurrent verifyMfa spread across them start exactly one session', async () => {
+    const url = await freshDatabaseUrl();
+    // One key for all: a secret sealed by one instance is opened by another.
+    const instances = await startInstances(url, { MFA_ENCRYPTION_KEY: randomBytes(32).toString('base64') });
+    const owner = httpAgent({ allCookies: true });
+    await owner.gql(instances[0]!, Register, ada);
+    await owner.gql(instances[0]!, Login, ada);
+    const { secret } = (await owner.gql(instances[1]!, StartTotpEnrollment, { currentPassword: ada.password })).data!.startTotpEnrollment;
+    // The services run on the real clock: the code of this step confirms, the next step's (inside
+    // the one-step tolerance, and later than the confirmed one) is the one replayed.
+    const now = new Date();
+    expect(errorOf(await owner.gql(instances[2]!, ConfirmTotpEnrollment, { code: oathtoolCode(secret, now) }))).toBeNull();
+    const code = oathtoolCode(secret, new Date(now.getTime() + 30_000));
+
+    // Twenty browsers, each past the password (one after the other: the back-off would pause
+    // concurrent logins), each on its own challenge.
+    const browsers = [];
+    for (let i = 0; i < 20; i += 1) {
+      const browser = httpAgent({ allCookies: true });
+      expect(errorOf(await browser.gql(instances[i % 3]!, Login, ada))).toMatchObject({ code: 'MFA_REQUIRED' });
+      browsers.push(browser);
+    }
+    const results = await Promise.all(browsers.map((browser, i) => browser.gql(instances[i % 3]!, VerifyMfa, { code })));
+    expect(results.filter((result) => errorOf(result) === null)).toHaveLength(1);
+    expect(browsers.filter((browser) => browser.cookie !== null)).toHaveLength(1);
+    // The owner's session, and the one new session.
+    expect(await queryPostgresql(url, 'SELECT id FROM "Session"')).toHaveLength(2);
   });
 });

@@ -10,8 +10,12 @@ import {
   ResetPassword,
   RevokeSession,
   Sessions,
+  DisableTotp,
+  RegenerateRecoveryCodes,
+  VerifyMfa,
   ada,
 } from '../helpers/operations.ts';
+import { challenged, currentCode, enrolled, loggedInWithMfa } from '../helpers/mfa.ts';
 import { resetTokenFrom } from '../helpers/smtp.ts';
 
 describe('audit trail', () => {
@@ -69,5 +73,37 @@ describe('audit trail', () => {
     for (const secret of [ada.password, newPassword, 'the final new phrase', token, 'wrong wrong wrong']) {
       expect(everything).not.toContain(secret);
     }
+  });
+
+  it('records the second factor: enrolment, enabling, each code checked, a recovery code used, regeneration, disabling', async () => {
+    const api = await createTestApp({ TRUST_PROXY: '1' });
+    const { browser, secret, recoveryCodes } = await enrolled(api);
+    const userId = browser.user.id;
+    await (await challenged(api)).gql(VerifyMfa, { code: '000000' });
+    await loggedInWithMfa(api, secret);
+    await loggedInWithMfa(api, '', recoveryCodes[0]!);
+    api.clock.advanceSeconds(30);
+    const fresh = (await browser.gql(RegenerateRecoveryCodes, { code: currentCode(api, secret) })).data!.regenerateRecoveryCodes;
+    await browser.gql(DisableTotp, { code: fresh[0]! });
+    await api.background.drain();
+
+    const audit = api.logs.lines.filter((l) => l.audit === true && String(l.event).startsWith('mfa-'));
+    expect(audit.map((l) => `${l.event}:${l.outcome}`)).toEqual([
+      'mfa-enrollment-started:success',
+      'mfa-enabled:success',
+      'mfa-verify:failure',
+      'mfa-verify:success',
+      'mfa-recovery-code-used:success',
+      'mfa-verify:success',
+      'mfa-recovery-codes-regenerated:success',
+      'mfa-recovery-code-used:success',
+      'mfa-disabled:success',
+    ]);
+    for (const line of audit) expect(line.userId).toBe(userId);
+    expect(audit[2]).toMatchObject({ reason: 'invalid-code', method: 'totp', operation: 'verifyMfa' });
+    expect(audit[5]).toMatchObject({ method: 'recovery-code' });
+    expect(api.logs.lines.filter((l) => l.audit === true && l.event === 'login').map((l) => l.outcome)).toContain('mfa-required');
+    const everything = api.logs.text();
+    for (const secretText of [secret, ...recoveryCodes, ...fresh]) expect(everything).not.toContain(secretText);
   });
 });
