@@ -69,6 +69,8 @@ export interface MfaChallenged {
 export interface SecondFactorGate {
   /** A challenge for the second step when the user has MFA on; null otherwise. */
   challengeIfEnabled(user: { id: string; credentialVersion: number }, client: ClientInfo): Promise<IssuedSession | null>;
+  /** Housekeeping: deletes challenges that can never be used again; returns how many. */
+  deleteExpiredChallenges(): Promise<number>;
 }
 
 const MAX_ID_LENGTH = 64;
@@ -220,10 +222,17 @@ export class AuthService {
   }
 
   /** Deletes sessions, tokens and counters that can never matter again; run periodically by main.ts. */
-  async sweepExpired(): Promise<{ sessions: number; resetTokens: number; trustedDevices: number; rateLimits: number }> {
+  async sweepExpired(): Promise<{
+    sessions: number;
+    resetTokens: number;
+    trustedDevices: number;
+    rateLimits: number;
+    mfaChallenges: number;
+  }> {
     const now = this.deps.clock.now();
     const rows = await this.deps.repo.deleteExpired(now, idleCutoff(now, this.deps.sessionPolicy));
     // Counters through the limiter's own store: one path to the RateLimit table.
-    return { ...rows, rateLimits: await this.deps.limits.sweepExpired() };
+    const mfaChallenges = (await this.secondFactor?.deleteExpiredChallenges()) ?? 0;
+    return { ...rows, rateLimits: await this.deps.limits.sweepExpired(), mfaChallenges };
   }
 }

@@ -100,6 +100,16 @@ describe('verifyMfa', () => {
     expect(response.headers.getSetCookie()).toEqual([]);
   });
 
+  it('leaves expired challenges to the periodic sweep', async () => {
+    const api = await createTestApp();
+    await enrolled(api);
+    await challenged(api);
+    expect((await api.auth.sweepExpired()).mfaChallenges).toBe(0);
+    api.clock.advanceSeconds(5 * 60);
+    expect((await api.auth.sweepExpired()).mfaChallenges).toBe(1);
+    expect(await api.prisma.mfaChallenge.count()).toBe(0);
+  });
+
   it('refuses a malformed code as BAD_USER_INPUT on field code, before spending anything', async () => {
     const api = await createTestApp();
     await enrolled(api);
