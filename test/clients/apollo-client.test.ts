@@ -3,9 +3,18 @@
 import type { ApolloClient } from '@apollo/client';
 import { parse } from 'graphql';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { createAuthClient, currentUser, logIn, logOut } from '../../examples/apollo-client.ts';
+import { createAuthClient, currentUser, logIn, logOut, verifySecondFactor } from '../../examples/apollo-client.ts';
+import { oathtoolCode } from '../helpers/oathtool.ts';
 import { createCookieFetch } from '../helpers/cookie-fetch.ts';
-import { ChangePassword, Register, RevokeSession, Sessions, ada } from '../helpers/operations.ts';
+import {
+  ChangePassword,
+  ConfirmTotpEnrollment,
+  Register,
+  RevokeSession,
+  Sessions,
+  StartTotpEnrollment,
+  ada,
+} from '../helpers/operations.ts';
 import { recordRequests, startTestServer, type TestServer } from '../helpers/server.ts';
 
 function newClient(server: TestServer): ApolloClient {
@@ -20,6 +29,27 @@ function withCode(code: string, more: Record<string, unknown> = {}) {
 }
 
 describe('Apollo Client', () => {
+  it('logs in with a second factor: MFA_REQUIRED, then verifyMfa with the code from the app', async () => {
+    const server = await startTestServer();
+    const client = newClient(server);
+    await client.mutate({ mutation: Register, variables: ada });
+    await logIn(client, ada.email, ada.password);
+    const { data } = await client.mutate({ mutation: StartTotpEnrollment, variables: { currentPassword: ada.password } });
+    const { secret } = data!.startTotpEnrollment;
+    await client.mutate({ mutation: ConfirmTotpEnrollment, variables: { code: oathtoolCode(secret, server.clock.now()) } });
+    await logOut(client);
+    server.clock.advanceSeconds(30);
+
+    expect(await logIn(client, ada.email, ada.password)).toEqual({ user: null, code: 'MFA_REQUIRED' });
+    expect(await currentUser(client)).toBeNull();
+    expect(await verifySecondFactor(client, '000000')).toEqual({ user: null, code: 'INVALID_CODE' });
+    expect(await verifySecondFactor(client, oathtoolCode(secret, server.clock.now()))).toMatchObject({
+      user: { email: ada.email },
+      code: null,
+    });
+    expect(await currentUser(client)).toMatchObject({ email: ada.email });
+  });
+
   it('registers, fails a login, logs in, lists its session, changes the password and logs out', async () => {
     const server = await startTestServer();
     const client = newClient(server);
