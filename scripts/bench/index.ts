@@ -2,6 +2,7 @@
 // machine. Prints a table and writes bench/results.json and bench/RESULTS.md. Figures are
 // compared as ratios to what was measured in the same run: these machines are shared and noisy.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,12 +13,15 @@ import bcrypt from 'bcrypt';
 import { build } from 'esbuild';
 import { serveCommand } from '../paths.ts';
 import { runLoad, type LoadResult } from './load.ts';
+import { secondFactorEnv, verifyMfaThroughput } from './second-factor.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const WARM_UP_SECONDS = 2;
 const seconds = Number(process.env.BENCH_SECONDS ?? '8');
 const cost = 12;
 const cores = availableParallelism();
+/** Accounts prepared for the second-step run, ten successful verifyMfa each (second-factor.ts). */
+const MFA_ACCOUNTS = Number(process.env.BENCH_MFA_ACCOUNTS ?? '100');
 const defaultConcurrency = Math.max(1, cores - 1);
 const alternativeConcurrency = defaultConcurrency + 1;
 
@@ -122,6 +126,8 @@ async function startService(concurrency: number, dir: string) {
       NODE_ENV: 'production',
       // Production refuses an http: reset link; no mail is opened during the bench.
       PASSWORD_RESET_URL: 'https://auth.example.com/reset-password',
+      // Production refuses to start without one; a throwaway key for the throwaway database.
+      MFA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
       DATABASE_URL: `file:${join(dir, `auth-${concurrency}.db`)}`,
       BCRYPT_COST: String(cost),
       BCRYPT_CONCURRENCY: String(concurrency),
@@ -237,6 +243,14 @@ async function main() {
     const alternativePeakRss = peakRssMiB(alternative.service.child.pid!);
     await stop(alternative.service);
 
+    const secondFactor = await startProcess(
+      serveCommand,
+      { PORT: '0', HOST: '127.0.0.1', DATABASE_URL: `file:${join(dir, 'auth-mfa.db')}`, ...secondFactorEnv },
+      (line) => (typeof line.url === 'string' ? Number(new URL(line.url).port) : null),
+    );
+    const verifyMfa = await verifyMfaThroughput(`http://127.0.0.1:${secondFactor.port}/graphql`, MFA_ACCOUNTS, 32);
+    await stop(secondFactor);
+
     report({
       bcryptRates,
       ceiling32,
@@ -246,6 +260,7 @@ async function main() {
       defaultRun,
       alternativeRun,
       registers,
+      verifyMfa,
       peakRss: Math.max(peakRss, alternativePeakRss),
       startupMs: main.startupMs,
     });
@@ -264,6 +279,7 @@ interface Figures {
   defaultRun: Awaited<ReturnType<typeof loginScenarios>>;
   alternativeRun: Awaited<ReturnType<typeof loginScenarios>>;
   registers: LoadResult;
+  verifyMfa: LoadResult;
   peakRss: number;
   startupMs: number;
 }
@@ -348,6 +364,14 @@ function report(f: Figures) {
     `${n(f.registers.okPerSecond, 1)} ok/s, p99 ${f.registers.p99Ms} ms`,
     `bcrypt ${defaultConcurrency} at once`,
     ratio(f.registers.okPerSecond, f.bcryptRates[defaultConcurrency]!),
+    '',
+    '',
+  );
+  row(
+    `verifyMfa (second step, recovery codes), 32 conns, ${f.verifyMfa.total} requests`,
+    `${n(f.verifyMfa.okPerSecond)} ok/s, p50 ${f.verifyMfa.p50Ms} ms, p99 ${f.verifyMfa.p99Ms} ms`,
+    'service `me` 32',
+    ratio(f.verifyMfa.okPerSecond, f.me32.okPerSecond),
     '',
     '',
   );
