@@ -28,6 +28,14 @@ export class PrismaRateLimitStore implements RateLimitStore {
     return { points: Number(row.points), expiresAt: new Date(row.expire) };
   }
 
+  async readCounter(key: string, now: Date): Promise<Counter | null> {
+    const row = await this.prisma.rateLimit.findUnique({ where: { key }, select: { points: true, expire: true } });
+    // A NULL expiry never expires (see addPoints); none is written here.
+    const expiresAt = row?.expire ?? null;
+    if (row === null || (expiresAt !== null && expiresAt <= now)) return null;
+    return { points: row.points, expiresAt: expiresAt ?? new Date(8.64e15) };
+  }
+
   async deleteCounters(keys: string[]): Promise<void> {
     await this.prisma.rateLimit.deleteMany({ where: { key: { in: keys } } });
   }

@@ -16,6 +16,8 @@ export interface RateLimitStore {
    * each counted, and each sees the count its own call produced.
    */
   addPoints(key: string, points: number, expiresAt: Date, now: Date): Promise<Counter>;
+  /** The counter at `key` when it is live at `now`, else null; changes nothing. */
+  readCounter(key: string, now: Date): Promise<Counter | null>;
   /** Forgets the counters, live or not. */
   deleteCounters(keys: string[]): Promise<void>;
   /** Housekeeping: forgets every counter expired at `now`; returns how many. */

@@ -64,6 +64,17 @@ describe('confirmTotpEnrollment', () => {
     expect((await browser.gql(MfaStatus)).data?.me?.mfaEnabled).toBe(false);
   });
 
+  it('confirms once when 10 requests race with one code: one set of recovery codes', async () => {
+    const api = await createTestApp();
+    const browser = await api.signedIn();
+    const { secret } = (await browser.gql(StartTotpEnrollment, { currentPassword: ada.password })).data!.startTotpEnrollment;
+    const code = currentCode(api, secret);
+    const results = await Promise.all(Array.from({ length: 10 }, () => browser.gql(ConfirmTotpEnrollment, { code })));
+    expect(results.filter((result) => errorOf(result) === null)).toHaveLength(1);
+    expect(results.filter((result) => errorOf(result) !== null).map(errorOf)).toEqual(Array(9).fill({ code: 'INVALID_CODE' }));
+    expect(await api.prisma.recoveryCode.count()).toBe(10);
+  });
+
   it('without a started enrollment: BAD_USER_INPUT on field code', async () => {
     const api = await createTestApp();
     const browser = await api.signedIn();

@@ -138,7 +138,7 @@ describe('queries per operation', () => {
     const browser = await challenged(api);
     const code = currentCode(api, secret);
     const { count } = await api.queriesOf(() => browser.gql(VerifyMfa, { code }));
-    // rateLimit: verifyMfaPerIp (1), the account's code lock read (1) and its attempt counted (1),
+    // rateLimit: verifyMfaPerIp (1), the account's code lock read (1, a SELECT) and its attempt counted (1),
     // the run of failures cleared (1). own: the challenge read (1) and its attempt claimed (1), the
     // authenticator (1), the time step recorded (1), the challenge used up (1); in one
     // transaction, the session started as login starts it (5); the user as selected (1).

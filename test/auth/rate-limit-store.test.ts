@@ -45,6 +45,17 @@ describe('the database counter store', () => {
     });
   });
 
+  it('reads a live counter without changing anything, and nothing once it has expired', async () => {
+    const { store, prisma } = await openInstance(await freshDatabaseUrl());
+    const expire = at('2026-12-01T10:01:00.000Z');
+    expect(await store.readCounter('k', at('2026-12-01T10:00:00.000Z'))).toBeNull();
+    expect(await prisma.rateLimit.count()).toBe(0);
+    await store.addPoints('k', 3, expire, at('2026-12-01T10:00:00.000Z'));
+    expect(await store.readCounter('k', at('2026-12-01T10:00:59.999Z'))).toEqual({ points: 3, expiresAt: expire });
+    expect(await store.readCounter('k', expire)).toBeNull();
+    expect(await prisma.rateLimit.findUnique({ where: { key: 'k' } })).toEqual({ key: 'k', points: 3, expire });
+  });
+
   it('starts afresh once the given now reaches the expiry of a row Prisma wrote, not a millisecond before', async () => {
     const { store, prisma } = await openInstance(await freshDatabaseUrl());
     const expire = at('2026-12-01T10:01:00.000Z');

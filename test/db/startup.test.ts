@@ -1,6 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { readMigrationList } from '../../src/db/migrate/migrations.ts';
@@ -50,6 +50,26 @@ describe('start-up', () => {
     expect((await fetch(service.url.replace('/graphql', '/ready'))).status).toBe(200);
     const tables = snapshot(file).schema.map((row) => (row as { name: string }).name);
     expect(tables).toEqual(expect.arrayContaining(['User', 'Session', 'PasswordResetToken', '_prisma_migrations']));
+  });
+
+  it('without MFA_ENCRYPTION_KEY in development, keeps a key in the data directory and says so', async () => {
+    const file = freshDatabaseFile();
+    const keyFile = join(dirname(file), 'mfa-encryption.key');
+    const first = await start({ DATABASE_URL: `file:${file}` });
+    expect(first.lines.find((l) => typeof l.msg === 'string' && l.msg.startsWith('MFA_ENCRYPTION_KEY is not set'))).toMatchObject({
+      level: 40,
+      path: keyFile,
+      created: true,
+    });
+    expect(statSync(keyFile).mode & 0o777).toBe(0o600);
+    const key = readFileSync(keyFile, 'utf8');
+    await first.stop();
+    running.length = 0;
+    const again = await start({ DATABASE_URL: `file:${file}` });
+    expect(again.lines.find((l) => typeof l.msg === 'string' && l.msg.startsWith('MFA_ENCRYPTION_KEY is not set'))).toMatchObject({
+      created: false,
+    });
+    expect(readFileSync(keyFile, 'utf8')).toBe(key);
   });
 
   it('changes nothing on an up-to-date database', async () => {

@@ -30,9 +30,8 @@ export class CodeLock {
   /** Refuses while the account is locked; otherwise counts the attempt before its code is checked. */
   async begin(userId: string, client: ClientInfo): Promise<CodeAttempt> {
     const now = this.deps.clock.now();
-    // Adding nothing reads the lock: a missing or expired one comes back empty (and already expired).
-    const lock = await this.deps.store.addPoints(lockKey(userId), 0, now, now);
-    if (lock.points > 0 && lock.expiresAt > now) throw this.#limited(lock.expiresAt, now, client);
+    const lock = await this.deps.store.readCounter(lockKey(userId), now);
+    if (lock !== null && lock.points > 0) throw this.#limited(lock.expiresAt, now, client);
     const failures = await this.deps.store.addPoints(failuresKey(userId), 1, secondsAfter(now, FAILURE_MEMORY_SECONDS), now);
     if (failures.points > MAX_CODE_FAILURES) throw this.#limited(await this.#lock(userId, now), now, client);
     return { number: failures.points };
