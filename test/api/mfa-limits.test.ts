@@ -71,3 +71,29 @@ describe('the per-IP window (RATE_LIMIT_VERIFY_MFA_PER_IP)', () => {
     expect(errorOf(await (await challenged(api)).gql(VerifyMfa, wrong))).toEqual({ code: 'INVALID_CODE' });
   });
 });
+
+describe('one credential field per request', () => {
+  it.each([
+    ['verifyMfa', 'verifyMfa(code: "%") { id }'],
+    ['confirmTotpEnrollment', 'confirmTotpEnrollment(code: "%")'],
+    ['disableTotp', 'disableTotp(code: "%")'],
+    ['regenerateRecoveryCodes', 'regenerateRecoveryCodes(code: "%")'],
+  ])('refuses two aliased %s before either runs (400 GRAPHQL_VALIDATION_FAILED)', async (_name, field) => {
+    const api = await createTestApp();
+    await enrolled(api);
+    const guesses = ['111111', '222222'].map((code, i) => `g${i}: ${field.replace('%', code)}`);
+    const response = await (await challenged(api)).gql(`mutation { ${guesses.join(' ')} }`);
+    expect(response.status).toBe(400);
+    expect(errorOf(response)).toEqual({ code: 'GRAPHQL_VALIDATION_FAILED' });
+    expect(await api.prisma.mfaChallenge.findMany({ select: { attempts: true } })).toEqual([{ attempts: 0 }]);
+  });
+
+  it('refuses verifyMfa beside a login in one document', async () => {
+    const api = await createTestApp();
+    const response = await api.gql(
+      'mutation { verifyMfa(code: "123456") { id } login(email: "a@example.com", password: "guess guess") { id } }',
+    );
+    expect(response.status).toBe(400);
+    expect(errorOf(response)).toEqual({ code: 'GRAPHQL_VALIDATION_FAILED' });
+  });
+});
