@@ -2,7 +2,7 @@
 // authenticator, the second step of a login, recovery codes, and turning it off. Like the other
 // services it knows nothing of GraphQL or HTTP: the edge hands it the challenge cookie's token
 // and sets the cookies it returns.
-import { mfaChangedMessage, recoveryCodeUsedMessage } from '../../mail/messages.ts';
+import { mfaChangedMessage } from '../../mail/messages.ts';
 import type { CredentialCheck } from '../credentials.ts';
 import { InvalidCodeError, InvalidInputError, UnauthenticatedError } from '../errors.ts';
 import { assertPasswordCandidate } from '../passwords.ts';
@@ -12,39 +12,33 @@ import type { AuthenticatedSession, AuthServiceDeps, IssuedSession, LoggedIn, Se
 import { startSession } from '../session-starter.ts';
 import { generateToken, hashToken, isWellFormedToken } from '../tokens.ts';
 import { deviceTokenHash } from '../trusted-devices.ts';
+import { boundTo, CodeCheck, type MfaDeps } from './code-check.ts';
 import { type SecondFactorCode, parseSecondFactorCode } from './code-input.ts';
-import type { CodeLock } from './code-lock.ts';
-import type { MfaRepository, MfaStatus } from './mfa-repository.ts';
+import type { MfaStatus } from './mfa-repository.ts';
 import { generateRecoveryCodes, hashRecoveryCode } from './recovery-codes.ts';
-import type { SecretBox } from './secret-box.ts';
 import { generateTotpSecret, matchTotpStep, totpUri } from './totp.ts';
+
+export type { MfaDeps } from './code-check.ts';
 
 /** API.md: a challenge lasts 5 minutes and dies after 5 wrong codes. */
 export const CHALLENGE_TTL_MS = 5 * 60 * 1000;
 export const CHALLENGE_MAX_ATTEMPTS = 5;
-
-export interface MfaDeps {
-  repo: MfaRepository;
-  secrets: SecretBox;
-  lock: CodeLock;
-  /** The name authenticator apps show (MFA_TOTP_ISSUER). */
-  issuer: string;
-}
 
 export interface TotpEnrollment {
   secret: string;
   uri: string;
 }
 
-/** Additional data of a sealed TOTP secret: it opens only in its own user's row. */
-const boundTo = (userId: string) => `totp:${userId}`;
-
 export class MfaService implements SecondFactorGate {
+  readonly #codes: CodeCheck;
+
   constructor(
     private readonly deps: AuthServiceDeps,
     private readonly credentials: CredentialCheck,
     private readonly mfa: MfaDeps,
-  ) {}
+  ) {
+    this.#codes = new CodeCheck(deps, mfa);
+  }
 
   status(userId: string): Promise<MfaStatus> {
     return this.mfa.repo.status(userId);
@@ -105,25 +99,15 @@ export class MfaService implements SecondFactorGate {
     const authenticator = await this.mfa.repo.findAuthenticator(userId);
     if (authenticator?.pending == null)
       throw new InvalidInputError('code', 'There is no enrolment to confirm: start one with startTotpEnrollment.');
-    const attempt = await this.mfa.lock.begin(userId, client);
     const now = this.deps.clock.now();
-    const secret = this.mfa.secrets.open(authenticator.pending, boundTo(userId));
-    const step = await matchTotpStep(secret, code, now, authenticator.lastUsedStep);
     const codes = generateRecoveryCodes();
-    const confirmed =
-      step !== null &&
-      (await this.mfa.repo.confirmEnrollment({
-        userId,
-        pending: authenticator.pending,
-        step,
-        codeHashes: codes.map((c) => hashRecoveryCode(userId, c.replace(/-/g, ''))),
-        keepSessionId: current.session.id,
-        now,
-      }));
-    if (!confirmed) {
-      await this.#refused(userId, attempt, client, 'confirmTotpEnrollment', 'totp');
-    }
-    await this.mfa.lock.succeeded(userId);
+    const { pending } = authenticator;
+    await this.#codes.attempt(userId, client, 'confirmTotpEnrollment', 'totp', async () => {
+      const step = await matchTotpStep(this.mfa.secrets.open(pending, boundTo(userId)), code, now, authenticator.lastUsedStep);
+      if (step === null) return false;
+      const codeHashes = codes.map((c) => hashRecoveryCode(userId, c.replace(/-/g, '')));
+      return this.mfa.repo.confirmEnrollment({ userId, pending, step, codeHashes, keepSessionId: current.session.id, now });
+    });
     this.deps.audit.record('mfa-enabled', client, { outcome: 'success', userId });
     this.#notify('mfa-enabled-mail', mfaChangedMessage({ to: current.user.email, enabled: true, at: now }));
     return codes;
@@ -153,7 +137,7 @@ export class MfaService implements SecondFactorGate {
       throw new UnauthenticatedError();
     }
     const { userId } = challenge;
-    await this.#proveCode(userId, code, client, 'verifyMfa');
+    await this.#codes.prove(userId, code, client, 'verifyMfa');
     // Consumed only now, and atomically: of two right codes on one challenge, one session.
     if (!(await this.mfa.repo.consumeChallenge(challenge.id))) throw new UnauthenticatedError();
     const started = await startSession(
@@ -179,7 +163,7 @@ export class MfaService implements SecondFactorGate {
     const userId = current.user.id;
     await this.deps.limits.consume('verifyMfaPerIp', client.rateLimitKey, client);
     await this.#assertEnabled(userId);
-    await this.#proveCode(userId, code, client, 'disableTotp');
+    await this.#codes.prove(userId, code, client, 'disableTotp');
     await this.mfa.repo.disable(userId, current.session.id);
     const now = this.deps.clock.now();
     this.deps.audit.record('mfa-disabled', client, { outcome: 'success', userId });
@@ -192,7 +176,7 @@ export class MfaService implements SecondFactorGate {
     const userId = current.user.id;
     await this.deps.limits.consume('verifyMfaPerIp', client.rateLimitKey, client);
     await this.#assertEnabled(userId);
-    await this.#proveCode(userId, { kind: 'totp', code }, client, 'regenerateRecoveryCodes');
+    await this.#codes.prove(userId, { kind: 'totp', code }, client, 'regenerateRecoveryCodes');
     const codes = generateRecoveryCodes();
     const hashes = codes.map((c) => hashRecoveryCode(userId, c.replace(/-/g, '')));
     if (!(await this.mfa.repo.replaceRecoveryCodes(userId, hashes, this.deps.clock.now()))) throw new InvalidCodeError(); // turned off meanwhile
@@ -203,59 +187,6 @@ export class MfaService implements SecondFactorGate {
   /** Housekeeping: challenges that can never be used again. */
   deleteExpiredChallenges(): Promise<number> {
     return this.mfa.repo.deleteExpiredChallenges(this.deps.clock.now());
-  }
-
-  /**
-   * The code proven for the user, or INVALID_CODE (RATE_LIMITED while the account is locked).
-   * A TOTP code is accepted by recording its time step; a recovery code by using it up.
-   */
-  async #proveCode(userId: string, code: SecondFactorCode, client: ClientInfo, operation: string): Promise<void> {
-    const attempt = await this.mfa.lock.begin(userId, client);
-    const method = code.kind === 'totp' ? 'totp' : 'recovery-code';
-    const accepted =
-      code.kind === 'totp' ? await this.#acceptTotp(userId, code.code) : await this.#acceptRecoveryCode(userId, code.normalised);
-    if (!accepted) await this.#refused(userId, attempt, client, operation, method);
-    await this.mfa.lock.succeeded(userId);
-    if (code.kind === 'recovery') await this.#recoveryCodeUsed(userId, client, operation);
-  }
-
-  async #refused(
-    userId: string,
-    attempt: { number: number },
-    client: ClientInfo,
-    operation: string,
-    method: 'totp' | 'recovery-code',
-  ): Promise<never> {
-    await this.mfa.lock.failed(userId, attempt);
-    this.deps.audit.record('mfa-verify', client, { outcome: 'failure', reason: 'invalid-code', userId, operation, method });
-    throw new InvalidCodeError();
-  }
-
-  async #acceptTotp(userId: string, code: string): Promise<boolean> {
-    const authenticator = await this.mfa.repo.findAuthenticator(userId);
-    if (authenticator?.secret == null) return false;
-    const secret = this.mfa.secrets.open(authenticator.secret, boundTo(userId));
-    const step = await matchTotpStep(secret, code, this.deps.clock.now(), authenticator.lastUsedStep);
-    if (step === null || !(await this.mfa.repo.recordTotpStep(userId, step))) return false;
-    if (authenticator.secret.keyId !== this.mfa.secrets.currentKeyId) {
-      // Sealed under a previous key: sealed again under the current one, so the old key can go.
-      await this.mfa.repo.resealSecret(userId, authenticator.secret, this.mfa.secrets.seal(secret, boundTo(userId)));
-    }
-    return true;
-  }
-
-  #acceptRecoveryCode(userId: string, normalised: string): Promise<boolean> {
-    return this.mfa.repo.consumeRecoveryCode(userId, hashRecoveryCode(userId, normalised), this.deps.clock.now());
-  }
-
-  async #recoveryCodeUsed(userId: string, client: ClientInfo, operation: string): Promise<void> {
-    this.deps.audit.record('mfa-recovery-code-used', client, { outcome: 'success', userId, operation });
-    const now = this.deps.clock.now();
-    this.deps.background.run('recovery-code-mail', async () => {
-      const [user, status] = await Promise.all([this.mfa.repo.findEmail(userId), this.mfa.repo.status(userId)]);
-      if (user !== null)
-        await this.deps.mailer.send(recoveryCodeUsedMessage({ to: user.email, remaining: status.recoveryCodesRemaining, at: now }));
-    });
   }
 
   /** Codes asked of a user without MFA cannot be right; said as such, not counted as guesses. */
