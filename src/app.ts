@@ -13,6 +13,8 @@ import { RateLimits } from './auth/rate-limit.ts';
 import { PrismaRateLimitStore } from './auth/rate-limit-repository.ts';
 import { AuthRepository } from './auth/repository.ts';
 import { MAX_TRUSTED_DEVICES_PER_USER } from './auth/trusted-devices.ts';
+import { AccountRepository } from './auth/account-repository.ts';
+import { AccountService } from './auth/account-service.ts';
 import { CredentialCheck } from './auth/credentials.ts';
 import { PasswordService } from './auth/password-service.ts';
 import { AuthService, type AuthHooks, type AuthServiceDeps } from './auth/service.ts';
@@ -97,8 +99,23 @@ export function createApp({ config, database, mailer, clock, log, isDatabaseMigr
     reset: { ttlSeconds: config.resetTokenTtlSeconds, url: config.passwordResetUrl },
     hooks,
   };
-  const auth = new AuthService(serviceDeps, credentials);
-  const services: Services = { auth, password: new PasswordService(serviceDeps, credentials) };
+  const account = new AccountService(
+    {
+      ...serviceDeps,
+      accounts: new AccountRepository(prisma),
+      verification: {
+        required: config.emailVerification === 'required',
+        url: config.emailVerificationUrl,
+        ttlSeconds: config.emailVerificationTokenTtlSeconds,
+      },
+    },
+    credentials,
+  );
+  const auth = new AuthService(serviceDeps, credentials, {
+    required: config.emailVerification === 'required',
+    mailVerificationLink: (user) => account.mailVerificationLink(user),
+  });
+  const services: Services = { auth, password: new PasswordService(serviceDeps, credentials), account };
 
   const errorLogging = createErrorLogging(log);
 

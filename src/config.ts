@@ -25,6 +25,12 @@ export interface Config {
   readonly mailFrom: string;
   /** Base of the link mailed for a reset; `?token=…` is appended. Default http://localhost:<PORT>/reset-password (the service's own page); https: required in production. */
   readonly passwordResetUrl: string;
+  /** `optional`: unverified accounts may log in; `required`: their right password answers EMAIL_NOT_VERIFIED. Default optional. */
+  readonly emailVerification: 'optional' | 'required';
+  /** Base of the link mailed to prove an address; `?token=…` is appended. Default http://localhost:<PORT>/verify-email (the service's own page); https: required in production. */
+  readonly emailVerificationUrl: string;
+  /** Lifetime of an email verification token, seconds. Default 86400 (24 hours). */
+  readonly emailVerificationTokenTtlSeconds: number;
   /** NODE_ENV=production: Secure cookies, mail links redacted from the log. */
   readonly isProduction: boolean;
   /** Absolute session lifetime, seconds. Default 2592000 (30 days). */
@@ -87,6 +93,11 @@ export class ConfigError extends Error {
  */
 function defaultPasswordResetUrl(port: string | number): string {
   return `http://localhost:${String(port).trim()}/reset-password`;
+}
+
+/** Likewise for the verification link: the service's own /verify-email page. */
+function defaultEmailVerificationUrl(port: string | number): string {
+  return `http://localhost:${String(port).trim()}/verify-email`;
 }
 
 const integer = (min: number, max: number, fallback: number) =>
@@ -167,6 +178,9 @@ const envSchema = z.object({
   SMTP_URL: url(['smtp:', 'smtps:']).optional(),
   MAIL_FROM: emailAddress,
   PASSWORD_RESET_URL: url(['http:', 'https:']).optional(), // default: defaultPasswordResetUrl(PORT)
+  EMAIL_VERIFICATION: z.enum(['optional', 'required'], { message: 'must be optional or required' }).default('optional'),
+  EMAIL_VERIFICATION_URL: url(['http:', 'https:']).optional(), // default: defaultEmailVerificationUrl(PORT)
+  EMAIL_VERIFICATION_TOKEN_TTL_SECONDS: integer(300, 30 * 86400, 86400),
   NODE_ENV: z.string().optional(),
   SESSION_MAX_AGE_SECONDS: integer(60, 10 * 365 * 86400, 2592000),
   SESSION_IDLE_TIMEOUT_SECONDS: integer(60, 10 * 365 * 86400, 604800),
@@ -200,6 +214,11 @@ const envSchema = z.object({
   RATE_LIMIT_RESET_PER_ACCOUNT: windowLimit('5/3600'),
   RATE_LIMIT_CHANGE_PASSWORD_PER_IP: windowLimit('10/900'),
   RATE_LIMIT_CHANGE_PASSWORD_PER_ACCOUNT: windowLimit('5/900'),
+  RATE_LIMIT_VERIFICATION_REQUEST_PER_IP: windowLimit('10/3600'),
+  RATE_LIMIT_VERIFICATION_REQUEST_PER_EMAIL: windowLimit('3/3600'),
+  RATE_LIMIT_VERIFY_EMAIL_PER_IP: windowLimit('30/900'),
+  RATE_LIMIT_ACCOUNT_CHANGE_PER_IP: windowLimit('10/900'),
+  RATE_LIMIT_ACCOUNT_CHANGE_PER_ACCOUNT: windowLimit('5/900'),
   GRAPHQL_MAX_DEPTH: integer(1, 100, 8),
   GRAPHQL_MAX_ALIASES: integer(0, 1000, 10),
   GRAPHQL_MAX_TOKENS: integer(50, 100000, 1000),
@@ -215,6 +234,7 @@ function crossFieldProblems(env: Record<string, string>): string[] {
     isProduction: env.NODE_ENV === 'production',
     bcryptCost: env.BCRYPT_COST,
     passwordResetUrl: env.PASSWORD_RESET_URL ?? defaultPasswordResetUrl(env.PORT ?? 4000),
+    emailVerificationUrl: env.EMAIL_VERIFICATION_URL ?? defaultEmailVerificationUrl(env.PORT ?? 4000),
     smtpUrl: env.SMTP_URL,
   });
 }
@@ -261,6 +281,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     smtpUrl: e.SMTP_URL ?? null,
     mailFrom: e.MAIL_FROM,
     passwordResetUrl: e.PASSWORD_RESET_URL ?? defaultPasswordResetUrl(e.PORT),
+    emailVerification: e.EMAIL_VERIFICATION,
+    emailVerificationUrl: e.EMAIL_VERIFICATION_URL ?? defaultEmailVerificationUrl(e.PORT),
+    emailVerificationTokenTtlSeconds: e.EMAIL_VERIFICATION_TOKEN_TTL_SECONDS,
     isProduction: e.NODE_ENV === 'production',
     sessionMaxAgeSeconds: e.SESSION_MAX_AGE_SECONDS,
     sessionIdleTimeoutSeconds: e.SESSION_IDLE_TIMEOUT_SECONDS,
@@ -287,6 +310,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       resetPerAccount: e.RATE_LIMIT_RESET_PER_ACCOUNT,
       changePasswordPerIp: e.RATE_LIMIT_CHANGE_PASSWORD_PER_IP,
       changePasswordPerAccount: e.RATE_LIMIT_CHANGE_PASSWORD_PER_ACCOUNT,
+      verificationRequestPerIp: e.RATE_LIMIT_VERIFICATION_REQUEST_PER_IP,
+      verificationRequestPerEmail: e.RATE_LIMIT_VERIFICATION_REQUEST_PER_EMAIL,
+      verifyEmailPerIp: e.RATE_LIMIT_VERIFY_EMAIL_PER_IP,
+      accountChangePerIp: e.RATE_LIMIT_ACCOUNT_CHANGE_PER_IP,
+      accountChangePerAccount: e.RATE_LIMIT_ACCOUNT_CHANGE_PER_ACCOUNT,
     }),
     requestLimits: Object.freeze({
       maxDepth: e.GRAPHQL_MAX_DEPTH,

@@ -1,6 +1,7 @@
 // The per-request context: who is calling (from the session cookie), from where, and the
 // services a resolver may call. The session is looked up lazily and once per request.
 import type { YogaInitialContext } from 'graphql-yoga';
+import type { AccountService } from './auth/account-service.ts';
 import type { PasswordService } from './auth/password-service.ts';
 import type { AuthenticatedSession, AuthService } from './auth/service.ts';
 import { UnauthenticatedError } from './auth/errors.ts';
@@ -17,6 +18,8 @@ export interface Services {
   auth: AuthService;
   /** Change and reset of the password. */
   password: PasswordService;
+  /** The address's lifecycle: verification, change of address, deletion of the account. */
+  account: AccountService;
 }
 
 export interface Context extends Services {

@@ -8,6 +8,8 @@ export interface ProductionSettings {
   bcryptCost: string | undefined;
   /** With its default applied: the default is a development address. */
   passwordResetUrl: string;
+  /** With its default applied, likewise. */
+  emailVerificationUrl: string;
   smtpUrl: string | undefined;
 }
 
@@ -16,6 +18,7 @@ export function productionProblems(settings: ProductionSettings): string[] {
   return [
     ...bcryptCostProblems(settings.bcryptCost),
     ...httpsLinkProblems('PASSWORD_RESET_URL', settings.passwordResetUrl, true),
+    ...httpsLinkProblems('EMAIL_VERIFICATION_URL', settings.emailVerificationUrl, true),
     ...smtpUrlProblems(settings.smtpUrl),
   ];
 }
@@ -26,8 +29,7 @@ function bcryptCostProblems(raw: string | undefined): string[] {
 }
 
 /**
- * The one rule for every link the service mails (PASSWORD_RESET_URL now, EMAIL_VERIFICATION_URL
- * next): the link carries a live token, and over http: anyone on the path reads it and uses it
+ * The one rule for every link the service mails (PASSWORD_RESET_URL, EMAIL_VERIFICATION_URL): the link carries a live token, and over http: anyone on the path reads it and uses it
  * first. Loopback hosts get no exception: a mailed link is opened on the user's machine, where
  * localhost is not this service. A value that is no URL at all is left to the variable's own
  * check, so it is reported once.

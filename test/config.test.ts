@@ -8,7 +8,11 @@ import { httpsLinkProblems } from '../src/production-settings.ts';
 import { exitOf, spawnService } from './helpers/service-process.ts';
 
 /** What production needs beyond the defaults. */
-const productionBase = { NODE_ENV: 'production', PASSWORD_RESET_URL: 'https://app.example.com/reset' };
+const productionBase = {
+  NODE_ENV: 'production',
+  PASSWORD_RESET_URL: 'https://app.example.com/reset',
+  EMAIL_VERIFICATION_URL: 'https://app.example.com/verify',
+};
 
 describe('loadConfig', () => {
   it('has the defaults of the contract', () => {
@@ -49,6 +53,11 @@ describe('loadConfig', () => {
       resetPerAccount: { points: 5, durationSeconds: 3600 },
       changePasswordPerIp: { points: 10, durationSeconds: 900 },
       changePasswordPerAccount: { points: 5, durationSeconds: 900 },
+      verificationRequestPerIp: { points: 10, durationSeconds: 3600 },
+      verificationRequestPerEmail: { points: 3, durationSeconds: 3600 },
+      verifyEmailPerIp: { points: 30, durationSeconds: 900 },
+      accountChangePerIp: { points: 10, durationSeconds: 900 },
+      accountChangePerAccount: { points: 5, durationSeconds: 900 },
     });
     expect(requestLimits).toEqual({ maxDepth: 8, maxAliases: 10, maxTokens: 1000, maxDirectives: 10, maxBodyBytes: 102400 });
   });
@@ -74,6 +83,9 @@ describe('loadConfig', () => {
       SMTP_URL: 'smtp://mail:2525?requireTLS=true',
       MAIL_FROM: 'auth@example.com',
       PASSWORD_RESET_URL: 'https://app.example.com/reset',
+      EMAIL_VERIFICATION: 'required',
+      EMAIL_VERIFICATION_URL: 'https://app.example.com/verify',
+      EMAIL_VERIFICATION_TOKEN_TTL_SECONDS: '3600',
       NODE_ENV: 'production',
       SESSION_MAX_AGE_SECONDS: '3600',
       SESSION_IDLE_TIMEOUT_SECONDS: '600',
@@ -91,6 +103,9 @@ describe('loadConfig', () => {
       databaseStatementTimeoutSeconds: 30,
       smtpUrl: 'smtp://mail:2525?requireTLS=true',
       passwordResetUrl: 'https://app.example.com/reset',
+      emailVerification: 'required',
+      emailVerificationUrl: 'https://app.example.com/verify',
+      emailVerificationTokenTtlSeconds: 3600,
       isProduction: true,
       sessionMaxAgeSeconds: 3600,
       sessionIdleTimeoutSeconds: 600,
@@ -165,7 +180,25 @@ describe('loadConfig', () => {
     expect(loadConfig({ PASSWORD_RESET_URL: 'http://localhost:5173/reset' }).passwordResetUrl).toBe('http://localhost:5173/reset');
   });
 
-  it('has one https rule for every mailed link, ready for the next variable', () => {
+  it('refuses an http: EMAIL_VERIFICATION_URL in production, its default included', () => {
+    for (const url of [undefined, 'http://localhost:4000/verify-email', 'http://app.example.com/verify']) {
+      expect(() => loadConfig({ ...productionBase, EMAIL_VERIFICATION_URL: url })).toThrow(
+        /EMAIL_VERIFICATION_URL: must be an https: URL when NODE_ENV=production/,
+      );
+    }
+  });
+
+  it('points the default verification link at the configured PORT, and reads the verification settings', () => {
+    expect(loadConfig({ PORT: '8080' })).toMatchObject({
+      emailVerificationUrl: 'http://localhost:8080/verify-email',
+      emailVerification: 'optional',
+      emailVerificationTokenTtlSeconds: 86400,
+    });
+    expect(() => loadConfig({ EMAIL_VERIFICATION: 'always' })).toThrow(/EMAIL_VERIFICATION: must be optional or required/);
+    expect(() => loadConfig({ EMAIL_VERIFICATION_TOKEN_TTL_SECONDS: '10' })).toThrow(/EMAIL_VERIFICATION_TOKEN_TTL_SECONDS/);
+  });
+
+  it('has one https rule for every mailed link', () => {
     expect(httpsLinkProblems('EMAIL_VERIFICATION_URL', 'http://app.example.com/verify', true)).toEqual([
       expect.stringMatching(/^EMAIL_VERIFICATION_URL: must be an https: URL when NODE_ENV=production/),
     ]);

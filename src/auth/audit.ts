@@ -13,7 +13,12 @@ export type AuditEvent =
   | 'password-changed'
   | 'password-reset'
   | 'password-reset-requested'
-  | 'rate-limited';
+  | 'rate-limited'
+  | 'email-verified'
+  | 'email-changed'
+  | 'email-verification-requested'
+  | 'email-change-requested'
+  | 'account-deleted';
 
 export interface AuditFields {
   outcome: string;

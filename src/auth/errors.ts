@@ -53,7 +53,15 @@ export class UnauthenticatedError extends AuthError {
 export class InvalidTokenError extends AuthError {
   readonly code = 'INVALID_TOKEN';
   constructor() {
-    super('This reset link is invalid or has expired.');
+    super('This link is invalid, has expired or was already used.');
+  }
+}
+
+/** Only after the right password (API.md): it tells nothing to someone who does not hold it. */
+export class EmailNotVerifiedError extends AuthError {
+  readonly code = 'EMAIL_NOT_VERIFIED';
+  constructor() {
+    super('Confirm your email address first: open the link we mailed you, or ask for a new one.');
   }
 }
 

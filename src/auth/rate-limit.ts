@@ -39,6 +39,12 @@ export interface RateLimitPolicy {
   resetPerAccount: WindowLimit;
   changePasswordPerIp: WindowLimit;
   changePasswordPerAccount: WindowLimit;
+  verificationRequestPerIp: WindowLimit;
+  verificationRequestPerEmail: WindowLimit;
+  verifyEmailPerIp: WindowLimit;
+  /** changeEmail and deleteAccount: both ask for the current password. */
+  accountChangePerIp: WindowLimit;
+  accountChangePerAccount: WindowLimit;
 }
 
 /** Failed-login counts are forgotten a day after the first failure of a run. */
@@ -106,6 +112,18 @@ export class RateLimits {
   /** The attempt was counted but its password never checked (the service shed it). */
   async refundPasswordAttempt(subject: LoginSubject): Promise<void> {
     await this.#giveBack(backoffKeys(subject).failures, this.deps.clock.now());
+  }
+
+  /**
+   * A deleted account's counters: every counter keyed by its address or its id, so no row
+   * holds the address afterwards (the deletion proved the password; nothing is lost to an
+   * attacker, who would need it too).
+   */
+  async forgetAccount(account: { email: string; userId: string }): Promise<void> {
+    const windowNames = Object.keys(this.deps.policy).filter((name) => name !== 'loginPerAccount');
+    const { failures, pause } = backoffKeys({ email: account.email });
+    const keys = windowNames.flatMap((name) => [`${name}:${account.email}`, `${name}:${account.userId}`]);
+    await this.deps.store.deleteCounters([...keys, failures, pause]);
   }
 
   /** The right password: the subject's run of failures is over. */

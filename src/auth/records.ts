@@ -5,6 +5,7 @@ export interface UserRecord {
   id: string;
   email: string;
   createdAt: Date;
+  emailVerified: boolean;
 }
 
 /**

@@ -7,7 +7,7 @@ import type { Mailer } from '../mail/mailer.ts';
 import type { AuditLog } from './audit.ts';
 import { normaliseEmail } from './email.ts';
 import type { CredentialCheck } from './credentials.ts';
-import { InvalidCredentialsError, InvalidInputError } from './errors.ts';
+import { EmailNotVerifiedError, InvalidCredentialsError, InvalidInputError } from './errors.ts';
 import { HashingOverloadedError } from './hashing-queue.ts';
 import { assertPasswordCandidate, assertPasswordPolicy, type PasswordHasher } from './passwords.ts';
 import type { RateLimits } from './rate-limit.ts';
@@ -38,6 +38,8 @@ export interface AuthServiceDeps {
 export interface AuthHooks {
   /** After a password was found right, before anything is written on its strength. */
   afterPasswordCheck?(operation: 'login' | 'changePassword'): Promise<void>;
+  /** After a verification token was found live, before it is used (two accounts racing for one address). */
+  beforeEmailVerified?(operation: 'verifyEmail'): Promise<void>;
 }
 
 /** The session a request carries, once validated. */
@@ -66,10 +68,19 @@ function ipKey(client: ClientInfo): string {
   return client.rateLimitKey;
 }
 
+/** What login and register need of the address's lifecycle (account-service.ts). */
+export interface EmailVerificationHooks {
+  /** EMAIL_VERIFICATION=required: an unverified account's right password starts no session. */
+  required: boolean;
+  /** Mails a new account its verification link; runs after the response. */
+  mailVerificationLink(user: { id: string; email: string }): Promise<void>;
+}
+
 export class AuthService {
   constructor(
     private readonly deps: AuthServiceDeps,
     private readonly credentials: CredentialCheck,
+    private readonly verification: EmailVerificationHooks,
   ) {}
 
   /** `query`: the client's selection of the new user (repository.ts, UserQuery). */
@@ -81,6 +92,7 @@ export class AuthService {
     const passwordHash = await this.deps.passwords.hash(password);
     const user = await this.deps.repo.createUser({ email, passwordHash, now: this.deps.clock.now() }, query);
     this.deps.audit.record('register', client, { outcome: 'success', userId: user.id });
+    this.deps.background.run('verification-mail', () => this.verification.mailVerificationLink({ id: user.id, email }));
     return user;
   }
 
@@ -114,6 +126,12 @@ export class AuthService {
       throw new InvalidCredentialsError();
     }
     await this.deps.hooks?.afterPasswordCheck?.('login');
+    if (this.verification.required && !user.emailVerified) {
+      // Only now, after the password: it tells nothing to someone who does not hold it (API.md).
+      await this.deps.limits.passwordSucceeded(subject);
+      this.deps.audit.record('login', client, { outcome: 'failure', reason: 'email-not-verified', userId: user.id });
+      throw new EmailNotVerifiedError();
+    }
     const started = await this.startSession(user, client, carried?.session.id ?? null, deviceId);
     if (started === null) {
       // The password was changed or reset while this one was being checked: it is the old one.

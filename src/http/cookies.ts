@@ -50,6 +50,10 @@ export class SessionCookies {
     return this.write(this.#names.device, token, expiresAt.getTime(), 'strict');
   }
 
+  clearDevice(): Promise<void> {
+    return this.write(this.#names.device, '', 0, 'strict');
+  }
+
   private async read(name: string): Promise<string | null> {
     const cookie = await this.request.cookieStore?.get(name);
     return cookie?.value ? cookie.value : null;

@@ -38,7 +38,7 @@ mutation Login {
 }
 
 query Me {
-  me { id email createdAt }
+  me { id email createdAt emailVerified }
 }
 
 mutation Logout {
@@ -95,12 +95,46 @@ mutation ResetPassword($token: String!, $newPassword: String!) {
 }
 `;
 
+const address = `# Register mails a link to prove the address (without
+# SMTP_URL: in the server's log); its page calls this.
+mutation VerifyEmail($token: String!) {
+  verifyEmail(token: $token)
+}
+
+# Always true. Mails a new link if the account exists
+# and its address is not proven yet.
+mutation RequestEmailVerification($email: String!) {
+  requestEmailVerification(email: $email)
+}
+
+# Needs a session. Mails a link to the new address; the
+# address changes when VerifyEmail gets that link's token.
+mutation ChangeEmail(
+  $newEmail: String!
+  $currentPassword: String!
+) {
+  changeEmail(
+    newEmail: $newEmail
+    currentPassword: $currentPassword
+  )
+}
+
+# Needs a session. Removes the account and all of it.
+mutation DeleteAccount($currentPassword: String!) {
+  deleteAccount(currentPassword: $currentPassword)
+}
+`;
+
 const defaultTabs: ExampleTab[] = [
   { query: signIn },
   { query: sessions, variables: variables({ id: 'an id from Sessions' }) },
   {
     query: passwords,
     variables: variables({ currentPassword: password, newPassword: 'another long passphrase', email, token: 'the token from the mail' }),
+  },
+  {
+    query: address,
+    variables: variables({ token: 'the token from the mail', email, newEmail: 'ada@new.example.com', currentPassword: password }),
   },
 ];
 

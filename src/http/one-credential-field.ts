@@ -4,7 +4,17 @@
 import { GraphQLError, Kind, type ASTVisitor, type SelectionSetNode, type ValidationContext } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 
-export const CREDENTIAL_FIELDS = new Set(['login', 'register', 'requestPasswordReset', 'resetPassword', 'changePassword']);
+export const CREDENTIAL_FIELDS = new Set([
+  'login',
+  'register',
+  'requestPasswordReset',
+  'resetPassword',
+  'changePassword',
+  'verifyEmail',
+  'requestEmailVerification',
+  'changeEmail',
+  'deleteAccount',
+]);
 
 /** Root fields in the credential set, each spread of a fragment counted (fragment cycles cut). */
 function countCredentialFields(context: ValidationContext, selectionSet: SelectionSetNode, visiting: Set<string>): number {

@@ -6,6 +6,8 @@ export interface MailMessage {
   to: string;
   subject: string;
   text: string;
+  /** The same words as `text`, for clients that show HTML (messages.ts). */
+  html: string;
 }
 
 export interface Mailer {

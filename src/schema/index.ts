@@ -2,5 +2,6 @@ import { builder } from './builder.ts';
 import './user.ts';
 import './session.ts';
 import './password.ts';
+import './account.ts';
 
 export const schema = builder.toSchema({ sortSchema: false });

@@ -12,6 +12,9 @@ export const User = builder.prismaObject('User', {
     id: t.exposeID('id'),
     email: t.exposeString('email', { description: 'Normalised: trimmed, lower-cased, Unicode NFC, the domain in its ASCII (IDNA) form' }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    emailVerified: t.exposeBoolean('emailVerified', {
+      description: 'True once the address was proven: a verification link, or a reset link, was used',
+    }),
   }),
 });
 

@@ -14,7 +14,7 @@ import { freshDatabaseUrl } from './db.ts';
 import { errorOf } from './errors.ts';
 import { captureLogs } from './logs.ts';
 import { Login, Register, ada } from './operations.ts';
-import { startSmtpServer, type ReceivedMail, type SmtpServer } from './smtp.ts';
+import { RESET_MAIL, startSmtpServer, VERIFICATION_MAIL, type ReceivedMail, type SmtpServer } from './smtp.ts';
 
 export { createAgent, type Agent, type GqlResult } from './agent.ts';
 export { codeOf, errorOf, type ErrorEnvelope, type HasErrors } from './errors.ts';
@@ -31,6 +31,9 @@ export const roomyIpLimits = {
   RATE_LIMIT_RESET_REQUEST_PER_IP: '10000/60',
   RATE_LIMIT_RESET_PER_IP: '10000/60',
   RATE_LIMIT_CHANGE_PASSWORD_PER_IP: '10000/60',
+  RATE_LIMIT_VERIFICATION_REQUEST_PER_IP: '10000/60',
+  RATE_LIMIT_VERIFY_EMAIL_PER_IP: '10000/60',
+  RATE_LIMIT_ACCOUNT_CHANGE_PER_IP: '10000/60',
 };
 
 export interface TestAppOptions {
@@ -95,9 +98,13 @@ export async function createTestApp(env: Record<string, string> = {}, options: T
     return Object.assign(browser, { user: login.data.login });
   }
 
-  /** The next mail to `email` that the test has not read yet (needs `{ smtp: true }`). */
-  function mailTo(email: string): Promise<ReceivedMail> {
-    return mailbox().nextMailTo(email);
+  /**
+   * The next mail to `email` that the test has not read yet, of the subject `subject` when given
+   * (needs `{ smtp: true }`). register mails a verification link, so a test after a reset mail
+   * names its subject (resetMailTo).
+   */
+  function mailTo(email: string, subject?: RegExp): Promise<ReceivedMail> {
+    return mailbox().nextMailTo(email, subject);
   }
 
   /** The SMTP server behind `mailTo`: every mail it received, or close it to make delivery fail. */
@@ -119,6 +126,10 @@ export async function createTestApp(env: Record<string, string> = {}, options: T
     gql: main.gql,
     signedIn,
     mailTo,
+    /** The next password-reset mail to `email`. */
+    resetMailTo: (email: string) => mailTo(email, RESET_MAIL),
+    /** The next verification mail to `email` (after register, a request, or a changeEmail). */
+    verificationMailTo: (email: string) => mailTo(email, VERIFICATION_MAIL),
     errorOf,
     mailbox,
   };

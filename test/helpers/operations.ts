@@ -10,6 +10,10 @@ export {
   ChangePasswordDocument as ChangePassword,
   RequestPasswordResetDocument as RequestPasswordReset,
   ResetPasswordDocument as ResetPassword,
+  VerifyEmailDocument as VerifyEmail,
+  RequestEmailVerificationDocument as RequestEmailVerification,
+  ChangeEmailDocument as ChangeEmail,
+  DeleteAccountDocument as DeleteAccount,
 } from '../../operations/generated/graphql.ts';
 
 export const ada = { email: 'ada@example.com', password: 'correct horse battery' };

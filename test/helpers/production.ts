@@ -1,9 +1,10 @@
 /**
- * NODE_ENV=production with what it requires (an https reset link, see src/production-settings.ts)
+ * NODE_ENV=production with what it requires (https links for reset and verification, see src/production-settings.ts)
  * and the cheapest bcrypt cost it accepts.
  */
 export const productionEnv: Record<string, string> = {
   NODE_ENV: 'production',
   BCRYPT_COST: '10',
   PASSWORD_RESET_URL: 'https://app.example.com/reset-password',
+  EMAIL_VERIFICATION_URL: 'https://app.example.com/verify-email',
 };
