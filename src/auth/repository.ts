@@ -275,7 +275,10 @@ export class AuthRepository {
   }
 
   /** Housekeeping: rows that can never be valid again. */
-  async deleteExpired(now: Date, idleCutoff: Date): Promise<{ sessions: number; resetTokens: number; trustedDevices: number }> {
+  async deleteExpired(
+    now: Date,
+    idleCutoff: Date,
+  ): Promise<{ sessions: number; resetTokens: number; trustedDevices: number; verificationTokens: number }> {
     const sessions = await this.prisma.session.deleteMany({
       where: { OR: [{ expiresAt: { lte: now } }, { lastSeenAt: { lte: idleCutoff } }] },
     });
@@ -283,6 +286,13 @@ export class AuthRepository {
       where: { OR: [{ expiresAt: { lte: now } }, { usedAt: { not: null } }] },
     });
     const trustedDevices = await this.prisma.trustedDevice.deleteMany({ where: { expiresAt: { lte: now } } });
-    return { sessions: sessions.count, resetTokens: resetTokens.count, trustedDevices: trustedDevices.count };
+    // Used ones are deleted when used; only the expired remain to sweep.
+    const verificationTokens = await this.prisma.emailVerificationToken.deleteMany({ where: { expiresAt: { lte: now } } });
+    return {
+      sessions: sessions.count,
+      resetTokens: resetTokens.count,
+      trustedDevices: trustedDevices.count,
+      verificationTokens: verificationTokens.count,
+    };
   }
 }

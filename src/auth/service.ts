@@ -240,7 +240,13 @@ export class AuthService {
   }
 
   /** Deletes sessions, tokens and counters that can never matter again; run periodically by main.ts. */
-  async sweepExpired(): Promise<{ sessions: number; resetTokens: number; trustedDevices: number; rateLimits: number }> {
+  async sweepExpired(): Promise<{
+    sessions: number;
+    resetTokens: number;
+    trustedDevices: number;
+    verificationTokens: number;
+    rateLimits: number;
+  }> {
     const now = this.deps.clock.now();
     const rows = await this.deps.repo.deleteExpired(now, idleCutoff(now, this.deps.sessionPolicy));
     // Counters through the limiter's own store: one path to the RateLimit table.

@@ -58,6 +58,9 @@ describe('verifyEmail', () => {
     api.clock.advanceSeconds(DAY_SECONDS + 1);
     expect(errorOf(await api.gql(VerifyEmail, { token }))).toEqual({ code: 'INVALID_TOKEN' });
     expect((await api.prisma.user.findUniqueOrThrow({ where: { email: ada.email } })).emailVerified).toBe(false);
+    // Housekeeping removes it: an expired token can never matter again.
+    expect((await api.auth.sweepExpired()).verificationTokens).toBe(1);
+    expect(await api.prisma.emailVerificationToken.count()).toBe(0);
   });
 
   it('honours EMAIL_VERIFICATION_TOKEN_TTL_SECONDS', async () => {

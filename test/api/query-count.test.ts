@@ -8,19 +8,23 @@ import { describe, expect, it } from 'vitest';
 import { schema } from '../../src/schema/index.ts';
 import { createQueryCountingApp } from '../helpers/query-log.ts';
 import {
+  ChangeEmail,
   ChangePassword,
+  DeleteAccount,
   Login,
   Logout,
   LogoutEverywhere,
   Me,
   Register,
+  RequestEmailVerification,
   RequestPasswordReset,
   ResetPassword,
   RevokeSession,
   Sessions,
+  VerifyEmail,
   ada,
 } from '../helpers/operations.ts';
-import { RESET_MAIL, resetTokenFrom, startSmtpServer } from '../helpers/smtp.ts';
+import { RESET_MAIL, resetTokenFrom, startSmtpServer, VERIFICATION_MAIL } from '../helpers/smtp.ts';
 
 type Api = Awaited<ReturnType<typeof createQueryCountingApp>>;
 
@@ -128,6 +132,47 @@ describe('queries per operation', () => {
     // own: the token's owner (1); in one transaction, the token consumed, its id read back, the
     // new hash, the other tokens deleted, the sessions deleted (5).
     expect(count).toEqual({ rateLimit: 3, own: 6, transactions: 1 });
+  });
+
+  it('verifyEmail: the limit, the live token, one consuming transaction', async () => {
+    const smtp = await startSmtpServer();
+    const api = await signedIn({ SMTP_URL: smtp.url });
+    const token = resetTokenFrom(await smtp.nextMailTo(ada.email, VERIFICATION_MAIL));
+    const { count } = await api.queriesOf(() => api.gql(VerifyEmail, { token }));
+    // rateLimit: verifyEmailPerIp (1). own: the live token (1); in one transaction, the token
+    // deleted returning its user, the lock, the user's address, the address marked verified (4).
+    expect(count).toEqual({ rateLimit: 1, own: 5, transactions: 1 });
+  });
+
+  it('requestEmailVerification: the limits on the request, then the user and one token transaction after it', async () => {
+    const smtp = await startSmtpServer();
+    const api = await signedIn({ SMTP_URL: smtp.url });
+    const { count } = await api.queriesOf(() => api.gql(RequestEmailVerification, { email: ada.email }));
+    // rateLimit: verificationRequestPerIp (1), verificationRequestPerEmail (1). own, after the
+    // response: the user by email (1); in one transaction, the lock, older tokens deleted, the
+    // token inserted (3).
+    expect(count).toEqual({ rateLimit: 2, own: 4, transactions: 1 });
+  });
+
+  it('changeEmail: the limits, the credentials, then the address looked up and one token transaction after it', async () => {
+    const smtp = await startSmtpServer();
+    const api = await signedIn({ SMTP_URL: smtp.url });
+    const { count } = await api.queriesOf(() => api.gql(ChangeEmail, { newEmail: 'ada@new.example.com', currentPassword: ada.password }));
+    // rateLimit: accountChangePerIp (1), accountChangePerAccount (1), the device's password
+    // attempt (1), its back-off cleared (1). own: the user with the hash (1), the device
+    // cookie's row (1); after the response, the new address looked up (1) and, in one
+    // transaction, the lock, older tokens deleted, the token inserted (3).
+    expect(count).toEqual({ rateLimit: 4, own: 6, transactions: 1 });
+  });
+
+  it('deleteAccount: the limits, the credentials, one deleting transaction, the counters forgotten', async () => {
+    const api = await signedIn();
+    const { count } = await api.queriesOf(() => api.gql(DeleteAccount, { currentPassword: ada.password }));
+    // rateLimit: accountChangePerIp (1), accountChangePerAccount (1), the device's password
+    // attempt (1), its back-off cleared (1), the account's counters forgotten (1). own: the user
+    // with the hash (1), the device cookie's row (1); in one transaction, the lock and the
+    // delete, which cascades in the database (2).
+    expect(count).toEqual({ rateLimit: 5, own: 4, transactions: 1 });
   });
 });
 

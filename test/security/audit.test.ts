@@ -1,18 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { createTestApp } from '../helpers/app.ts';
 import {
+  ChangeEmail,
   ChangePassword,
+  DeleteAccount,
   Login,
   Logout,
   LogoutEverywhere,
   Register,
+  RequestEmailVerification,
   RequestPasswordReset,
   ResetPassword,
   RevokeSession,
   Sessions,
+  VerifyEmail,
   ada,
 } from '../helpers/operations.ts';
-import { resetTokenFrom } from '../helpers/smtp.ts';
+import { resetTokenFrom, verificationTokenFrom } from '../helpers/smtp.ts';
 
 describe('audit trail', () => {
   it('records who did what from where, and never a password or token', async () => {
@@ -69,5 +73,35 @@ describe('audit trail', () => {
     for (const secret of [ada.password, newPassword, 'the final new phrase', token, 'wrong wrong wrong']) {
       expect(everything).not.toContain(secret);
     }
+  });
+
+  it("records an address's lifecycle: verification, change, deletion, and never a token or password", async () => {
+    const api = await createTestApp({}, { smtp: true });
+    const browser = await api.signedIn();
+    const userId = browser.user.id;
+    const registerToken = verificationTokenFrom(await api.verificationMailTo(ada.email));
+    await browser.gql(VerifyEmail, { token: registerToken });
+    await browser.gql(VerifyEmail, { token: registerToken }); // used already
+    await browser.gql(RequestEmailVerification, { email: ada.email });
+    await browser.gql(ChangeEmail, { newEmail: 'ada@new.example.com', currentPassword: 'not the password at all' });
+    await browser.gql(ChangeEmail, { newEmail: 'ada@new.example.com', currentPassword: ada.password });
+    const changeToken = verificationTokenFrom(await api.verificationMailTo('ada@new.example.com'));
+    await browser.gql(VerifyEmail, { token: changeToken });
+    await browser.gql(DeleteAccount, { currentPassword: ada.password });
+    await api.background.drain();
+
+    const audit = api.logs.lines.filter((l) => l.audit === true && l.event !== 'register' && l.event !== 'login');
+    expect(audit.map((l) => `${l.event}:${l.outcome}:${String(l.reason ?? '')}`)).toEqual([
+      'email-verified:success:',
+      'email-verified:failure:invalid-token',
+      'email-verification-requested:already-verified:',
+      'email-change-requested:failure:wrong-password',
+      'email-change-requested:mailed:',
+      'email-changed:success:',
+      'account-deleted:success:',
+    ]);
+    for (const line of audit.filter((l) => l.outcome !== 'failure' || l.reason !== 'invalid-token')) expect(line.userId).toBe(userId);
+    const everything = api.logs.text();
+    for (const secret of [ada.password, 'not the password at all', registerToken, changeToken]) expect(everything).not.toContain(secret);
   });
 });
