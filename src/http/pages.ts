@@ -1,8 +1,9 @@
 // The pages the mails link to, served by the service itself so the default link of a fresh
 // `npm start` works without any front end: GET /reset-password (a form that calls
-// resetPassword) and its assets at fixed paths. The files are read once, when the app is
-// built; a GET never reads, checks or consumes the token in the query string (mail scanners
-// follow links): the page's script sends it only when the person submits the form.
+// resetPassword), GET /verify-email (a button that calls verifyEmail) and their assets at fixed
+// paths. The files are read once, when the app is built; a GET never reads, checks or consumes
+// the token in the query string (mail scanners follow links): a page's script sends it only
+// when the person submits the form or presses the button.
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Plugin } from 'graphql-yoga';
@@ -31,7 +32,9 @@ interface Asset {
 const FILES: Record<string, { file: string; contentType: string; cacheControl: string }> = {
   '/reset-password': { file: 'reset-password.html', contentType: 'text/html; charset=utf-8', cacheControl: 'no-store' },
   '/pages/reset-password.js': { file: 'reset-password.js', contentType: 'text/javascript; charset=utf-8', cacheControl: 'no-cache' },
-  '/pages/reset-password.css': { file: 'reset-password.css', contentType: 'text/css; charset=utf-8', cacheControl: 'no-cache' },
+  '/verify-email': { file: 'verify-email.html', contentType: 'text/html; charset=utf-8', cacheControl: 'no-store' },
+  '/pages/verify-email.js': { file: 'verify-email.js', contentType: 'text/javascript; charset=utf-8', cacheControl: 'no-cache' },
+  '/pages/pages.css': { file: 'pages.css', contentType: 'text/css; charset=utf-8', cacheControl: 'no-cache' },
 };
 
 /**

@@ -177,7 +177,7 @@ describe('GET /reset-password', () => {
 
     for (const [path, type] of [
       ['/pages/reset-password.js', 'text/javascript; charset=utf-8'],
-      ['/pages/reset-password.css', 'text/css; charset=utf-8'],
+      ['/pages/pages.css', 'text/css; charset=utf-8'],
     ] as const) {
       const asset = await fetch(`${server.origin}${path}`);
       expect(asset.status).toBe(200);
