@@ -32,7 +32,7 @@ function isProcessAlive(pid: number): boolean {
 async function buildInto(outdir: string): Promise<void> {
   await build({
     absWorkingDir: repoRoot,
-    entryPoints: { main: 'src/main.ts', 'migrate-cli': 'src/db/migrate/migrate-cli.ts' },
+    entryPoints: { main: 'src/main.ts', 'migrate-cli': 'src/db/migrate/migrate-cli.ts', 'user-role': 'src/cli/user-role-main.ts' },
     outdir,
     bundle: true,
     platform: 'node',

@@ -15,6 +15,8 @@ import { AuthRepository } from './auth/repository.ts';
 import { MAX_TRUSTED_DEVICES_PER_USER } from './auth/trusted-devices.ts';
 import { AccountRepository } from './auth/account-repository.ts';
 import { AccountService } from './auth/account-service.ts';
+import { AdminRepository } from './auth/admin-repository.ts';
+import { AdminService } from './auth/admin-service.ts';
 import { CredentialCheck } from './auth/credentials.ts';
 import { PasswordService } from './auth/password-service.ts';
 import { AuthService, type AuthHooks, type AuthServiceDeps } from './auth/service.ts';
@@ -115,7 +117,8 @@ export function createApp({ config, database, mailer, clock, log, isDatabaseMigr
     required: config.emailVerification === 'required',
     mailVerificationLink: (user) => account.mailVerificationLink(user),
   });
-  const services: Services = { auth, password: new PasswordService(serviceDeps, credentials), account };
+  const admin = new AdminService({ ...serviceDeps, admin: new AdminRepository(prisma) });
+  const services: Services = { auth, password: new PasswordService(serviceDeps, credentials), account, admin };
 
   const errorLogging = createErrorLogging(log);
 

@@ -2,6 +2,7 @@
 // services a resolver may call. The session is looked up lazily and once per request.
 import type { YogaInitialContext } from 'graphql-yoga';
 import type { AccountService } from './auth/account-service.ts';
+import type { AdminService } from './auth/admin-service.ts';
 import type { PasswordService } from './auth/password-service.ts';
 import type { AuthenticatedSession, AuthService } from './auth/service.ts';
 import { UnauthenticatedError } from './auth/errors.ts';
@@ -20,6 +21,8 @@ export interface Services {
   password: PasswordService;
   /** The address's lifecycle: verification, change of address, deletion of the account. */
   account: AccountService;
+  /** The operators' operations; who may call them is the schema's `admin` scope. */
+  admin: AdminService;
 }
 
 export interface Context extends Services {

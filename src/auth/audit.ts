@@ -18,11 +18,20 @@ export type AuditEvent =
   | 'email-changed'
   | 'email-verification-requested'
   | 'email-change-requested'
-  | 'account-deleted';
+  | 'account-deleted'
+  | 'admin-user-disabled'
+  | 'admin-user-enabled'
+  | 'admin-sessions-revoked'
+  | 'admin-role-changed'
+  | 'admin-user-deleted';
 
 export interface AuditFields {
   outcome: string;
+  /** The account acted on. */
   userId?: string | null;
+  /** The administrator who acted, for the operators' events. */
+  actorId?: string;
+  role?: string;
   sessionId?: string;
   reason?: string;
   limit?: string;

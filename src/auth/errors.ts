@@ -71,3 +71,19 @@ export class RateLimitedError extends AuthError {
     super('Too many attempts. Try again later.');
   }
 }
+
+/** Only after the credentials were proven (API.md): it tells nothing to someone who does not hold them. */
+export class AccountDisabledError extends AuthError {
+  readonly code = 'ACCOUNT_DISABLED';
+  constructor() {
+    super('This account has been disabled by an administrator.');
+  }
+}
+
+/** An operation for administrators, called with a session that is not one. */
+export class ForbiddenError extends AuthError {
+  readonly code = 'FORBIDDEN';
+  constructor() {
+    super('Only administrators may do this.');
+  }
+}

@@ -6,7 +6,12 @@ export interface UserRecord {
   email: string;
   createdAt: Date;
   emailVerified: boolean;
+  /** Read on every request (the session lookup), so a demotion counts from the next request. */
+  role: Role;
+  disabled: boolean;
 }
+
+export type Role = 'USER' | 'ADMIN';
 
 /**
  * A row read with a selection the schema planned from the client's GraphQL selection (see

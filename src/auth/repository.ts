@@ -13,7 +13,7 @@ import { EmailTakenError, InvalidTokenError } from './errors.ts';
 import type { NewSession, NewTrustedDevice, SelectedRow, SessionRecord, UserWithPasswordRecord } from './records.ts';
 
 /** What a UserRecord and a SessionRecord hold (test/db/session-lookup.test.ts reads the same). */
-export const userFields = { id: true, email: true, createdAt: true, emailVerified: true } as const;
+export const userFields = { id: true, email: true, createdAt: true, emailVerified: true, role: true, disabled: true } as const;
 export const sessionFields = {
   id: true,
   userId: true,

@@ -7,7 +7,7 @@ import type { Mailer } from '../mail/mailer.ts';
 import type { AuditLog } from './audit.ts';
 import { normaliseEmail } from './email.ts';
 import type { CredentialCheck } from './credentials.ts';
-import { EmailNotVerifiedError, InvalidCredentialsError, InvalidInputError } from './errors.ts';
+import { AccountDisabledError, EmailNotVerifiedError, InvalidCredentialsError, InvalidInputError } from './errors.ts';
 import { HashingOverloadedError } from './hashing-queue.ts';
 import { assertPasswordCandidate, assertPasswordPolicy, type PasswordHasher } from './passwords.ts';
 import type { RateLimits } from './rate-limit.ts';
@@ -126,6 +126,12 @@ export class AuthService {
       throw new InvalidCredentialsError();
     }
     await this.deps.hooks?.afterPasswordCheck?.('login');
+    if (user.disabled) {
+      // After the password, like EMAIL_NOT_VERIFIED: a wrong password still answers INVALID_CREDENTIALS.
+      await this.deps.limits.passwordSucceeded(subject);
+      this.deps.audit.record('login', client, { outcome: 'failure', reason: 'account-disabled', userId: user.id });
+      throw new AccountDisabledError();
+    }
     if (this.verification.required && !user.emailVerified) {
       // Only now, after the password: it tells nothing to someone who does not hold it (API.md).
       await this.deps.limits.passwordSucceeded(subject);

@@ -34,6 +34,8 @@ interface Row {
   userCreatedAt: string | Date;
   /** SQLite keeps booleans as 0 / 1; PostgreSQL's are parsed by utcTimestamps below. */
   emailVerified: boolean | number;
+  role: string;
+  disabled: boolean | number;
 }
 
 function recordsOf(row: Row, toDate: (value: string | Date) => Date): SessionWithUser {
@@ -51,6 +53,8 @@ function recordsOf(row: Row, toDate: (value: string | Date) => Date): SessionWit
       email: row.email,
       createdAt: toDate(row.userCreatedAt),
       emailVerified: row.emailVerified === true || row.emailVerified === 1,
+      role: row.role === 'ADMIN' ? 'ADMIN' : 'USER',
+      disabled: row.disabled === true || row.disabled === 1,
     },
   };
 }
@@ -58,7 +62,8 @@ function recordsOf(row: Row, toDate: (value: string | Date) => Date): SessionWit
 /** A session started under credentials that have changed since is as good as none. */
 const SELECT_SESSION_WITH_USER = `
   SELECT s."id", s."userId", s."createdAt", s."lastSeenAt", s."expiresAt", s."userAgent",
-         u."email", u."createdAt" AS "userCreatedAt", u."emailVerified"
+         u."email", u."createdAt" AS "userCreatedAt", u."emailVerified",
+         u."role", u."disabled"
   FROM "Session" s JOIN "User" u ON u."id" = s."userId"
   WHERE s."credentialVersion" = u."credentialVersion" AND s."tokenHash" = `;
 

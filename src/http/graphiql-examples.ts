@@ -125,6 +125,42 @@ mutation DeleteAccount($currentPassword: String!) {
 }
 `;
 
+const operators = `# Administrators only (npm run user:role -- <email> ADMIN
+# makes the first). Accounts whose email contains search,
+# oldest first; pass pageInfo.endCursor as after for more.
+query Users($search: String, $first: Int, $after: String) {
+  users(search: $search, first: $first, after: $after) {
+    edges { cursor node { id email createdAt emailVerified role disabled } }
+    pageInfo { hasNextPage endCursor }
+  }
+}
+
+# Ends every session of the account at once; its password
+# then answers ACCOUNT_DISABLED until EnableUser.
+mutation DisableUser($id: ID!) {
+  disableUser(id: $id)
+}
+
+mutation EnableUser($id: ID!) {
+  enableUser(id: $id)
+}
+
+# Ends every session of the account; answers how many.
+mutation RevokeUserSessions($id: ID!) {
+  revokeUserSessions(id: $id)
+}
+
+# USER or ADMIN; not your own.
+mutation SetUserRole($id: ID!, $role: Role!) {
+  setUserRole(id: $id, role: $role)
+}
+
+# Removes the account and everything of it; not your own.
+mutation DeleteUser($id: ID!) {
+  deleteUser(id: $id)
+}
+`;
+
 const defaultTabs: ExampleTab[] = [
   { query: signIn },
   { query: sessions, variables: variables({ id: 'an id from Sessions' }) },
@@ -135,6 +171,10 @@ const defaultTabs: ExampleTab[] = [
   {
     query: address,
     variables: variables({ token: 'the token from the mail', email, newEmail: 'ada@new.example.com', currentPassword: password }),
+  },
+  {
+    query: operators,
+    variables: JSON.stringify({ search: 'example.com', first: 20, after: null, id: 'a user id from Users', role: 'USER' }, null, 2),
   },
 ];
 

@@ -14,6 +14,12 @@ export {
   RequestEmailVerificationDocument as RequestEmailVerification,
   ChangeEmailDocument as ChangeEmail,
   DeleteAccountDocument as DeleteAccount,
+  UsersDocument as Users,
+  DisableUserDocument as DisableUser,
+  EnableUserDocument as EnableUser,
+  RevokeUserSessionsDocument as RevokeUserSessions,
+  SetUserRoleDocument as SetUserRole,
+  DeleteUserDocument as DeleteUser,
 } from '../../operations/generated/graphql.ts';
 
 export const ada = { email: 'ada@example.com', password: 'correct horse battery' };
