@@ -57,6 +57,8 @@ export interface Config {
   readonly introspection: boolean;
   /** GraphiQL at GET /graphql. Default: on, off in production. */
   readonly graphiql: boolean;
+  /** Port of the Prometheus endpoint (GET /metrics), away from the API's; 0 picks a free one. Default null (off). */
+  readonly metricsPort: number | null;
   /** pino level. Default info. */
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
@@ -89,18 +91,17 @@ function defaultPasswordResetUrl(port: string | number): string {
   return `http://localhost:${String(port).trim()}/reset-password`;
 }
 
-const integer = (min: number, max: number, fallback: number) =>
-  z
-    .string()
-    .default(String(fallback))
-    .transform((value, ctx) => {
-      const n = /^\s*\d+\s*$/.test(value) ? Number(value) : Number.NaN;
-      if (!Number.isSafeInteger(n) || n < min || n > max) {
-        ctx.addIssue({ code: 'custom', message: `must be a whole number from ${min} to ${max}` });
-        return z.NEVER;
-      }
-      return n;
-    });
+const wholeNumber = (min: number, max: number) =>
+  z.string().transform((value, ctx) => {
+    const n = /^\s*\d+\s*$/.test(value) ? Number(value) : Number.NaN;
+    if (!Number.isSafeInteger(n) || n < min || n > max) {
+      ctx.addIssue({ code: 'custom', message: `must be a whole number from ${min} to ${max}` });
+      return z.NEVER;
+    }
+    return n;
+  });
+
+const integer = (min: number, max: number, fallback: number) => z.string().default(String(fallback)).pipe(wholeNumber(min, max));
 
 const url = (protocols: readonly string[]) =>
   z.string().refine(
@@ -188,6 +189,7 @@ const envSchema = z.object({
       }
       return origins;
     }),
+  METRICS_PORT: wholeNumber(0, 65535).optional(), // unset: no metrics
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   RATE_LIMIT_LOGIN_PER_IP: windowLimit('100/900'),
   LOGIN_FREE_ATTEMPTS: integer(1, 1000, 5),
@@ -211,12 +213,17 @@ const envSchema = z.object({
 
 /** Rules between variables; checked on the raw values so they are reported with all others. */
 function crossFieldProblems(env: Record<string, string>): string[] {
-  return productionProblems({
-    isProduction: env.NODE_ENV === 'production',
-    bcryptCost: env.BCRYPT_COST,
-    passwordResetUrl: env.PASSWORD_RESET_URL ?? defaultPasswordResetUrl(env.PORT ?? 4000),
-    smtpUrl: env.SMTP_URL,
-  });
+  const samePort =
+    env.METRICS_PORT !== undefined && env.METRICS_PORT.trim() !== '0' && env.METRICS_PORT.trim() === (env.PORT ?? '4000').trim();
+  return [
+    ...(samePort ? ['METRICS_PORT: must differ from PORT (metrics are served away from the API)'] : []),
+    ...productionProblems({
+      isProduction: env.NODE_ENV === 'production',
+      bcryptCost: env.BCRYPT_COST,
+      passwordResetUrl: env.PASSWORD_RESET_URL ?? defaultPasswordResetUrl(env.PORT ?? 4000),
+      smtpUrl: env.SMTP_URL,
+    }),
+  ];
 }
 
 function splitList(value: string): string[] {
@@ -297,6 +304,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     }),
     introspection: e.GRAPHQL_INTROSPECTION ?? e.NODE_ENV !== 'production',
     graphiql: e.GRAPHIQL ?? e.NODE_ENV !== 'production',
+    metricsPort: e.METRICS_PORT ?? null,
     logLevel: e.LOG_LEVEL,
   });
 }

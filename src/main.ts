@@ -1,6 +1,6 @@
 // The only module that reads process.env or exits: config → database → migrations → app → listen.
 // On PostgreSQL the migrations may still be running (or waiting for the server) when it listens.
-import { createServer } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { createApp } from './app.ts';
@@ -11,6 +11,7 @@ import { migrationLayout } from './db/migrate/layout.ts';
 import { migrateOnStart } from './db/migrate/migrate-on-start.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createLogMailer, createSmtpMailer, type Mailer } from './mail/mailer.ts';
+import type { Metrics } from './metrics/metrics.ts';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const SWEEP_INTERVAL_MS = 60 * 60 * 1000;
@@ -34,6 +35,27 @@ function createMailer(config: Config, log: Logger): Mailer {
   return createLogMailer(log, { redactBody: config.isProduction });
 }
 
+/** Imported only when asked for: without METRICS_PORT, prom-client is never loaded. */
+async function loadMetrics(config: Config): Promise<Metrics | null> {
+  if (config.metricsPort === null) return null;
+  const { createMetrics } = await import('./metrics/metrics.ts');
+  return createMetrics();
+}
+
+function listenOrExit(server: Server, port: number, host: string, log: Logger, onListening: (port: number) => void): void {
+  server.once('error', (error: NodeJS.ErrnoException) => {
+    const reason = error.code === 'EADDRINUSE' ? 'the address is already in use' : error.message;
+    log.fatal({ host, port, code: error.code }, `cannot listen on ${host}:${port}: ${reason}`);
+    process.exit(1);
+  });
+  server.listen(port, host, () => onListening((server.address() as AddressInfo).port));
+}
+
+/** What the log shows for a URL on `host`: the wildcard addresses are reached as localhost. */
+function shownHost(host: string): string {
+  return host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+}
+
 async function main(): Promise<void> {
   const config = readConfig();
   const log = createLogger(config.logLevel);
@@ -44,6 +66,7 @@ async function main(): Promise<void> {
   });
 
   const mailer = createMailer(config, log);
+  const metrics = await loadMetrics(config);
   const { yoga, auth, background } = createApp({
     config,
     database,
@@ -51,6 +74,7 @@ async function main(): Promise<void> {
     clock: systemClock,
     log,
     isDatabaseMigrated: migrations.isMigrated,
+    metrics,
   });
 
   const sweeper = setInterval(() => {
@@ -62,16 +86,19 @@ async function main(): Promise<void> {
   }, SWEEP_INTERVAL_MS);
   sweeper.unref();
 
+  let metricsServer: Server | null = null;
+  if (metrics !== null && config.metricsPort !== null) {
+    const { createMetricsServer } = await import('./metrics/server.ts');
+    metricsServer = createMetricsServer(metrics.registry, log);
+    listenOrExit(metricsServer, config.metricsPort, config.host, log, (port) => {
+      const metricsUrl = `http://${shownHost(config.host)}:${port}/metrics`;
+      log.info({ metricsUrl }, `Prometheus metrics on ${metricsUrl}`);
+    });
+  }
+
   const server = createServer(yoga);
-  server.once('error', (error: NodeJS.ErrnoException) => {
-    const reason = error.code === 'EADDRINUSE' ? 'the address is already in use' : error.message;
-    log.fatal({ host: config.host, port: config.port, code: error.code }, `cannot listen on ${config.host}:${config.port}: ${reason}`);
-    process.exit(1);
-  });
-  server.listen(config.port, config.host, () => {
-    const { port } = server.address() as AddressInfo;
-    const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-    const url = `http://${shownHost}:${port}/graphql`;
+  listenOrExit(server, config.port, config.host, log, (port) => {
+    const url = `http://${shownHost(config.host)}:${port}/graphql`;
     log.info({ url }, `Auth API listening on ${url}`);
   });
 
@@ -82,6 +109,9 @@ async function main(): Promise<void> {
     log.info({ signal }, 'shutting down: finishing in-flight requests');
     clearInterval(sweeper);
     migrations.stop();
+    // Scrapes stop with the API: a stopping instance is no longer one to watch.
+    metricsServer?.close();
+    metricsServer?.closeAllConnections();
     const force = setTimeout(() => {
       log.warn('grace period over: closing remaining connections');
       server.closeAllConnections();

@@ -34,7 +34,18 @@ describe('loadConfig', () => {
       logLevel: 'info',
       introspection: true,
       graphiql: true,
+      metricsPort: null,
     });
+  });
+
+  it("serves metrics only when METRICS_PORT is set, on a port other than the API's", () => {
+    expect(loadConfig({ METRICS_PORT: '9464' }).metricsPort).toBe(9464);
+    expect(loadConfig({ METRICS_PORT: '0', PORT: '0' }).metricsPort).toBe(0); // any free port, as PORT=0
+    expect(loadConfig({ METRICS_PORT: '' }).metricsPort).toBeNull();
+    expect(() => loadConfig({ METRICS_PORT: '65536' })).toThrow(/METRICS_PORT: must be a whole number from 0 to 65535/);
+    expect(() => loadConfig({ METRICS_PORT: 'on' })).toThrow(/METRICS_PORT: must be a whole number/);
+    expect(() => loadConfig({ METRICS_PORT: '4000' })).toThrow(/METRICS_PORT: must differ from PORT/);
+    expect(() => loadConfig({ METRICS_PORT: '8080', PORT: ' 8080 ' })).toThrow(/METRICS_PORT: must differ from PORT/);
   });
 
   it('has the documented defaults for limits (SECURITY.md)', () => {
@@ -227,7 +238,8 @@ describe('npm start with a bad value', () => {
 });
 
 describe('npm start on a port that is taken', () => {
-  it('stops with exit code 1, saying the address is already in use', async () => {
+  /** Starts the service with a port another server holds; its exit code and output. */
+  async function startOnTakenPort(envFor: (port: number) => Record<string, string>) {
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const { port } = blocker.address() as AddressInfo;
@@ -236,10 +248,21 @@ describe('npm start on a port that is taken', () => {
       blocker.close();
       rmSync(dir, { recursive: true, force: true });
     });
-    const child = spawnService({ PORT: String(port), DATABASE_URL: `file:${dir}/auth.db` });
+    const child = spawnService({ ...envFor(port), DATABASE_URL: `file:${dir}/auth.db` });
     let stdout = '';
     child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    expect(await exitOf(child)).toBe(1);
+    return { port, exitCode: await exitOf(child), stdout };
+  }
+
+  it('stops with exit code 1, saying the address is already in use', async () => {
+    const { port, exitCode, stdout } = await startOnTakenPort((taken) => ({ PORT: String(taken) }));
+    expect(exitCode).toBe(1);
+    expect(stdout).toContain(`cannot listen on 127.0.0.1:${port}: the address is already in use`);
+  });
+
+  it('stops alike when METRICS_PORT is taken', async () => {
+    const { port, exitCode, stdout } = await startOnTakenPort((taken) => ({ METRICS_PORT: String(taken) }));
+    expect(exitCode).toBe(1);
     expect(stdout).toContain(`cannot listen on 127.0.0.1:${port}: the address is already in use`);
   });
 });
