@@ -37,6 +37,7 @@ import { createErrorLogging } from './http/yoga-logging.ts';
 import type { Logger } from './logger.ts';
 import { observeMailer, type Mailer } from './mail/mailer.ts';
 import type { Metrics } from './metrics/metrics.ts';
+import type { Tracing } from './tracing/tracing.ts';
 import { schema } from './schema/index.ts';
 import { locatedLike, toGraphQLError } from './schema/errors.ts';
 import { graphiqlExamples } from './http/graphiql-examples.ts';
@@ -57,6 +58,8 @@ export interface AppDeps {
   hooks?: AuthHooks;
   /** Prometheus metrics (METRICS_PORT); null or absent: nothing is counted. */
   metrics?: Metrics | null;
+  /** OpenTelemetry (OTEL_EXPORTER_OTLP_ENDPOINT); null or absent: no spans. */
+  tracing?: Tracing | null;
 }
 
 export interface App {
@@ -66,7 +69,7 @@ export interface App {
 }
 
 export function createApp(deps: AppDeps): App {
-  const { config, database, clock, log, isDatabaseMigrated = () => true, hooks, metrics = null } = deps;
+  const { config, database, clock, log, isDatabaseMigrated = () => true, hooks, metrics = null, tracing = null } = deps;
   const { prisma } = database;
   const mailer = metrics === null ? deps.mailer : observeMailer(deps.mailer, metrics.mail);
   const background = new BackgroundTasks(log);
@@ -150,6 +153,7 @@ export function createApp(deps: AppDeps): App {
     plugins: [
       // First, so that the request duration it measures includes every other plugin's work.
       ...(metrics === null ? [] : [metrics.graphqlPlugin()]),
+      ...(tracing === null ? [] : [tracing.graphqlPlugin()]),
       useSecurityHeaders({ production: config.isProduction }),
       useStrictRequests({ maxBodyBytes: config.requestLimits.maxBodyBytes }),
       useCookies(),

@@ -59,8 +59,19 @@ export interface Config {
   readonly graphiql: boolean;
   /** Port of the Prometheus endpoint (GET /metrics), away from the API's; 0 picks a free one. Default null (off). */
   readonly metricsPort: number | null;
+  /** OpenTelemetry traces, on when an OTLP endpoint is set (the standard OTEL_* variables). Default null (off). */
+  readonly tracing: TracingSettings | null;
   /** pino level. Default info. */
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+export interface TracingSettings {
+  /** Where spans are POSTed: OTEL_EXPORTER_OTLP_TRACES_ENDPOINT as is, or OTEL_EXPORTER_OTLP_ENDPOINT + /v1/traces. */
+  readonly tracesUrl: string;
+  /** OTEL_EXPORTER_OTLP_(TRACES_)PROTOCOL. Default http/protobuf, as the OpenTelemetry specification says. */
+  readonly protocol: 'http/protobuf' | 'http/json';
+  /** OTEL_SERVICE_NAME. Default auth-api. */
+  readonly serviceName: string;
 }
 
 export interface RequestLimits {
@@ -136,6 +147,11 @@ const flag = z
   .transform((value) => value === 'true' || value === '1')
   .optional();
 
+/** grpc would need another exporter and HTTP/2; every collector takes OTLP over HTTP too. */
+const otlpProtocol = z
+  .enum(['http/protobuf', 'http/json'], { message: 'must be http/protobuf or http/json (grpc is not supported)' })
+  .optional();
+
 const databaseUrl = z
   .string()
   .default('file:./data/auth.db')
@@ -190,6 +206,14 @@ const envSchema = z.object({
       return origins;
     }),
   METRICS_PORT: wholeNumber(0, 65535).optional(), // unset: no metrics
+  // The standard OpenTelemetry variables (others, such as OTEL_EXPORTER_OTLP_HEADERS and
+  // OTEL_BSP_*, are read by the SDK itself). No endpoint: no tracing.
+  OTEL_EXPORTER_OTLP_ENDPOINT: url(['http:', 'https:']).optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: url(['http:', 'https:']).optional(),
+  OTEL_EXPORTER_OTLP_PROTOCOL: otlpProtocol,
+  OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: otlpProtocol,
+  OTEL_SERVICE_NAME: z.string().trim().min(1, 'must not be empty').default('auth-api'),
+  OTEL_SDK_DISABLED: flag,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   RATE_LIMIT_LOGIN_PER_IP: windowLimit('100/900'),
   LOGIN_FREE_ATTEMPTS: integer(1, 1000, 5),
@@ -246,6 +270,21 @@ function isOrigin(value: string): boolean {
 /** Empty strings count as unset, as a shell `FOO= npm start` means "no value". */
 function withoutEmpty(env: Record<string, string | undefined>): Record<string, string> {
   return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''));
+}
+
+type ParsedEnv = z.infer<typeof envSchema>;
+
+function tracingSettings(e: ParsedEnv): TracingSettings | null {
+  if (e.OTEL_SDK_DISABLED === true) return null;
+  const base = e.OTEL_EXPORTER_OTLP_ENDPOINT;
+  // The signal's own endpoint is used as is; the general one gets the signal's path (OTLP spec).
+  const tracesUrl = e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (base === undefined ? null : `${base.replace(/\/+$/, '')}/v1/traces`);
+  if (tracesUrl === null) return null;
+  return Object.freeze({
+    tracesUrl,
+    protocol: e.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? e.OTEL_EXPORTER_OTLP_PROTOCOL ?? 'http/protobuf',
+    serviceName: e.OTEL_SERVICE_NAME,
+  });
 }
 
 export function loadConfig(env: Record<string, string | undefined>): Config {
@@ -305,6 +344,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     introspection: e.GRAPHQL_INTROSPECTION ?? e.NODE_ENV !== 'production',
     graphiql: e.GRAPHIQL ?? e.NODE_ENV !== 'production',
     metricsPort: e.METRICS_PORT ?? null,
+    tracing: tracingSettings(e),
     logLevel: e.LOG_LEVEL,
   });
 }

@@ -6,12 +6,13 @@ import { fileURLToPath } from 'node:url';
 import { createApp } from './app.ts';
 import { systemClock } from './clock.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
-import { openDatabase } from './db/client.ts';
+import { openDatabase, type Database } from './db/client.ts';
 import { migrationLayout } from './db/migrate/layout.ts';
 import { migrateOnStart } from './db/migrate/migrate-on-start.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createLogMailer, createSmtpMailer, type Mailer } from './mail/mailer.ts';
 import type { Metrics } from './metrics/metrics.ts';
+import type { Tracing } from './tracing/tracing.ts';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const SWEEP_INTERVAL_MS = 60 * 60 * 1000;
@@ -42,6 +43,18 @@ async function loadMetrics(config: Config): Promise<Metrics | null> {
   return createMetrics();
 }
 
+/** Imported only when an OTLP endpoint is set: without one, no OpenTelemetry package is loaded. */
+async function loadTracing(config: Config): Promise<Tracing | null> {
+  if (config.tracing === null) return null;
+  const { startTracing } = await import('./tracing/tracing.ts');
+  return startTracing(config.tracing);
+}
+
+/** The database as opened, with a span per session lookup when tracing (Prisma's queries have theirs). */
+function tracedDatabase(database: Database, tracing: Tracing | null): Database {
+  return tracing === null ? database : { ...database, sessions: tracing.traceSessionLookup(database.sessions) };
+}
+
 function listenOrExit(server: Server, port: number, host: string, log: Logger, onListening: (port: number) => void): void {
   server.once('error', (error: NodeJS.ErrnoException) => {
     const reason = error.code === 'EADDRINUSE' ? 'the address is already in use' : error.message;
@@ -59,6 +72,7 @@ function shownHost(host: string): string {
 async function main(): Promise<void> {
   const config = readConfig();
   const log = createLogger(config.logLevel);
+  const tracing = await loadTracing(config);
   const database = openDatabase(config);
   const migrations = await migrateOnStart(database, migrationLayout(database.target.provider, repoRoot), {
     connectTimeoutMs: config.databaseConnectTimeoutSeconds * 1000,
@@ -69,12 +83,13 @@ async function main(): Promise<void> {
   const metrics = await loadMetrics(config);
   const { yoga, auth, background } = createApp({
     config,
-    database,
+    database: tracedDatabase(database, tracing),
     mailer,
     clock: systemClock,
     log,
     isDatabaseMigrated: migrations.isMigrated,
     metrics,
+    tracing,
   });
 
   const sweeper = setInterval(() => {
@@ -121,6 +136,7 @@ async function main(): Promise<void> {
       await background.drain();
       await database.close();
       mailer.close();
+      await tracing?.shutdown();
       log.info('stopped');
       process.exitCode = 0;
     });
