@@ -97,6 +97,10 @@ export function createMetrics(): Metrics {
           // The same timings as graphql_envelop_request_duration, as a summary that cannot be
           // summed across instances; the histogram is enough.
           graphql_envelop_request_time_summary: false,
+          // Walks every document with the schema's type info to find deprecated fields: about
+          // 70 µs of CPU per `me` (measured in-process, a third of the request) for a schema
+          // that has none.
+          graphql_envelop_deprecated_field: false,
         },
         // Closed sets only: the operation name, a field's path (aliases) and the URL (its query
         // string) are all chosen by the client and could carry an email or a token.
