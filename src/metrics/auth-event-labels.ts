@@ -80,3 +80,24 @@ export function authEventLabels(event: AuditEvent, fields: AuditFields): AuthEve
 export function authEventCount(event: AuditEvent, fields: AuditFields): number {
   return event === 'rate-limited' && fields.count !== undefined && fields.count > 0 ? fields.count : 1;
 }
+
+/**
+ * The series that exist from start-up at 0, so that rate() and alerts on them work before the
+ * first such event (a series that appears later has no earlier sample to compare with).
+ */
+export const INITIAL_AUTH_EVENT_LABELS: readonly AuthEventLabels[] = [
+  { event: 'register', outcome: 'success' },
+  { event: 'register', outcome: 'rate_limited' },
+  { event: 'login', outcome: 'success' },
+  { event: 'login', outcome: 'failure' },
+  { event: 'login', outcome: 'rate_limited' },
+  { event: 'password_reset_requested', outcome: 'mailed' },
+  { event: 'password_reset_requested', outcome: 'unknown_email' },
+  { event: 'password_reset_requested', outcome: 'rate_limited' },
+  { event: 'password_reset', outcome: 'success' },
+  { event: 'password_reset', outcome: 'failure' },
+  { event: 'password_reset', outcome: 'rate_limited' },
+  { event: 'password_changed', outcome: 'success' },
+  { event: 'password_changed', outcome: 'failure' },
+  { event: 'password_hashing', outcome: 'rate_limited' },
+];

@@ -7,7 +7,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { AuditObserver } from '../auth/audit.ts';
 import type { HashingObserver } from '../auth/hashing-queue.ts';
 import type { MailObserver } from '../mail/mailer.ts';
-import { authEventCount, authEventLabels } from './auth-event-labels.ts';
+import { INITIAL_AUTH_EVENT_LABELS, authEventCount, authEventLabels } from './auth-event-labels.ts';
 
 /** What the hashing queue reports about itself when scraped. */
 export interface HashingQueueState {
@@ -39,6 +39,7 @@ export function createMetrics(): Metrics {
     labelNames: ['event', 'outcome'] as const,
     registers: [registry],
   });
+  for (const labels of INITIAL_AUTH_EVENT_LABELS) authEvents.inc(labels, 0);
   const shed = new Counter({
     name: 'auth_hashing_shed_total',
     help: 'Password checks refused at once because the hashing queue could not finish them in time.',
@@ -73,6 +74,9 @@ export function createMetrics(): Metrics {
     labelNames: ['outcome'] as const,
     registers: [registry],
   });
+
+  mail.inc({ outcome: 'sent' }, 0);
+  mail.inc({ outcome: 'failed' }, 0);
 
   return {
     registry,

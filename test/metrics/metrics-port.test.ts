@@ -97,6 +97,18 @@ describe('METRICS_PORT', () => {
     expect(await service.stop()).toBe(0);
   });
 
+  it('shows the main series at 0 from start-up, so rates and alerts work before the first event', async () => {
+    const service = await start({ METRICS_PORT: '0' });
+    const { metricsUrl } = (await service.waitForLine((line) => typeof line.metricsUrl === 'string')) as { metricsUrl: string };
+    const samples = parseMetrics(await (await fetch(metricsUrl)).text());
+    const present = (name: string, labels: Record<string, string>) =>
+      samples.some((s) => s.name === name && s.value === 0 && Object.entries(labels).every(([key, value]) => s.labels[key] === value));
+    expect(present('auth_events_total', { event: 'login', outcome: 'failure' })).toBe(true);
+    expect(present('auth_events_total', { event: 'password_hashing', outcome: 'rate_limited' })).toBe(true);
+    expect(present('auth_mail_total', { outcome: 'failed' })).toBe(true);
+    expect(present('auth_hashing_shed_total', {})).toBe(true);
+  });
+
   it('is off unless set', async () => {
     const service = await start({});
     await post(service.url, ME);
