@@ -32,7 +32,18 @@ const HASH_BUCKETS_SECONDS = [0.005, 0.025, 0.1, 0.25, 0.5, 1, 2, 4];
 export function createMetrics(): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  const hashing = hashingMetrics(registry);
+  return {
+    registry,
+    audit: authEventMetrics(registry),
+    hashing: hashing.observer,
+    mail: mailMetrics(registry),
+    watchHashingQueue: hashing.watch,
+    graphqlPlugin: () => graphqlMetricsPlugin(registry),
+  };
+}
 
+function authEventMetrics(registry: Registry): AuditObserver {
   const authEvents = new Counter({
     name: 'auth_events_total',
     help: 'Audit events by event and outcome (closed sets; see README, "Operating it").',
@@ -40,6 +51,10 @@ export function createMetrics(): Metrics {
     registers: [registry],
   });
   for (const labels of INITIAL_AUTH_EVENT_LABELS) authEvents.inc(labels, 0);
+  return (event, fields) => authEvents.inc(authEventLabels(event, fields), authEventCount(event, fields));
+}
+
+function hashingMetrics(registry: Registry): { observer: HashingObserver; watch(queue: HashingQueueState): void } {
   const shed = new Counter({
     name: 'auth_hashing_shed_total',
     help: 'Password checks refused at once because the hashing queue could not finish them in time.',
@@ -51,13 +66,13 @@ export function createMetrics(): Metrics {
     buckets: HASH_BUCKETS_SECONDS,
     registers: [registry],
   });
-  let hashingQueue: HashingQueueState | null = null;
+  let queue: HashingQueueState | null = null;
   new Gauge({
     name: 'auth_hashing_queue_depth',
     help: 'Hashes waiting for a slot in the hashing queue.',
     registers: [registry],
     collect() {
-      this.set(hashingQueue?.queued ?? 0);
+      this.set(queue?.queued ?? 0);
     },
   });
   new Gauge({
@@ -65,50 +80,45 @@ export function createMetrics(): Metrics {
     help: 'Hashes running at this moment.',
     registers: [registry],
     collect() {
-      this.set(hashingQueue?.running ?? 0);
+      this.set(queue?.running ?? 0);
     },
   });
+  return {
+    observer: { shed: () => shed.inc(), hashed: (durationMs) => hashDuration.observe(durationMs / 1000) },
+    watch: (watched) => {
+      queue = watched;
+    },
+  };
+}
+
+function mailMetrics(registry: Registry): MailObserver {
   const mail = new Counter({
     name: 'auth_mail_total',
     help: 'Mail handed to the transport, by outcome (sent or failed).',
     labelNames: ['outcome'] as const,
     registers: [registry],
   });
-
   mail.inc({ outcome: 'sent' }, 0);
   mail.inc({ outcome: 'failed' }, 0);
+  return { sent: () => mail.inc({ outcome: 'sent' }), failed: () => mail.inc({ outcome: 'failed' }) };
+}
 
-  return {
+function graphqlMetricsPlugin(registry: Registry): Plugin {
+  return usePrometheus({
     registry,
-    audit: (event, fields) => authEvents.inc(authEventLabels(event, fields), authEventCount(event, fields)),
-    hashing: {
-      shed: () => shed.inc(),
-      hashed: (durationMs) => hashDuration.observe(durationMs / 1000),
+    // Served by the metrics server on its own port, never on the API's.
+    endpoint: false,
+    metrics: {
+      // The same timings as graphql_envelop_request_duration, as a summary that cannot be
+      // summed across instances; the histogram is enough.
+      graphql_envelop_request_time_summary: false,
+      // Walks every document with the schema's type info to find deprecated fields: about
+      // 70 µs of CPU per `me` (measured in-process, a third of the request) for a schema
+      // that has none.
+      graphql_envelop_deprecated_field: false,
     },
-    mail: {
-      sent: () => mail.inc({ outcome: 'sent' }),
-      failed: () => mail.inc({ outcome: 'failed' }),
-    },
-    watchHashingQueue(queue) {
-      hashingQueue = queue;
-    },
-    graphqlPlugin: () =>
-      usePrometheus({
-        registry,
-        // Served by the metrics server on its own port, never on the API's.
-        endpoint: false,
-        metrics: {
-          // The same timings as graphql_envelop_request_duration, as a summary that cannot be
-          // summed across instances; the histogram is enough.
-          graphql_envelop_request_time_summary: false,
-          // Walks every document with the schema's type info to find deprecated fields: about
-          // 70 µs of CPU per `me` (measured in-process, a third of the request) for a schema
-          // that has none.
-          graphql_envelop_deprecated_field: false,
-        },
-        // Closed sets only: the operation name, a field's path (aliases) and the URL (its query
-        // string) are all chosen by the client and could carry an email or a token.
-        labels: { operationName: false, path: false, url: false },
-      }),
-  };
+    // Closed sets only: the operation name, a field's path (aliases) and the URL (its query
+    // string) are all chosen by the client and could carry an email or a token.
+    labels: { operationName: false, path: false, url: false },
+  });
 }
