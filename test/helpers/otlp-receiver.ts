@@ -11,6 +11,8 @@ export interface ReceivedSpan {
   spanId: string;
   parentSpanId: string;
   attributes: Record<string, unknown>;
+  /** Names of the span's events (an exception recorded on it is one). */
+  events: string[];
   /** The resource's service.name. */
   serviceName: unknown;
 }
@@ -43,6 +45,7 @@ interface OtlpJson {
         spanId: string;
         parentSpanId?: string;
         attributes?: Array<{ key: string; value: OtlpValue }>;
+        events?: Array<{ name: string }>;
       }>;
     }>;
   }>;
@@ -62,6 +65,7 @@ function spansOf(body: OtlpJson): ReceivedSpan[] {
         spanId: span.spanId,
         parentSpanId: span.parentSpanId ?? '',
         attributes: attributesOf(span.attributes),
+        events: (span.events ?? []).map((event) => event.name),
         serviceName,
       })),
     );

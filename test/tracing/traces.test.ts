@@ -34,6 +34,7 @@ async function post(url: string, query: string, variables: Record<string, unknow
 
 const REGISTER = 'mutation Register($email: String!, $password: String!) { register(email: $email, password: $password) { id } }';
 const LOGIN = 'mutation Login($email: String!, $password: String!) { login(email: $email, password: $password) { id } }';
+const WRONG_LOGIN = 'mutation WrongLogin($email: String!, $password: String!) { login(email: $email, password: $password) { id } }';
 const ME = 'query Me { me { id email } }';
 const REQUEST_RESET = 'mutation RequestPasswordReset($email: String!) { requestPasswordReset(email: $email) }';
 const RESET = 'mutation ResetPassword($token: String!, $newPassword: String!) { resetPassword(token: $token, newPassword: $newPassword) }';
@@ -41,10 +42,12 @@ const RESET = 'mutation ResetPassword($token: String!, $newPassword: String!) { 
 const email = 'traced.user@example.com';
 const password = 'a traced passphrase';
 const newPassword = 'another traced passphrase';
+const wrongPassword = 'a mistyped traced passphrase';
 
 /** Registers, logs in, asks who it is, and resets the password by the mailed token. */
 async function traffic(service: RunningService) {
   await post(service.url, REGISTER, { email, password });
+  expect((await post(service.url, WRONG_LOGIN, { email, password: wrongPassword })).body.errors).toHaveLength(1);
   const login = await post(service.url, LOGIN, { email, password });
   expect(login.body.errors).toBeUndefined();
   expect((await post(service.url, ME, {}, login.cookie)).body.data).toMatchObject({ me: { email } });
@@ -55,7 +58,7 @@ async function traffic(service: RunningService) {
   const sessionToken = decodeURIComponent(login.cookie!.slice(login.cookie!.indexOf('=') + 1));
   const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
   // What must never leave the service in a span: the secrets, their stored digests, the address.
-  return [password, newPassword, resetToken, sha256(resetToken), sessionToken, sha256(sessionToken), email];
+  return [password, newPassword, wrongPassword, resetToken, sha256(resetToken), sessionToken, sha256(sessionToken), email];
 }
 
 const named = (spans: ReceivedSpan[], name: string) => spans.filter((span) => span.name === name);
@@ -87,6 +90,9 @@ describe('OTEL_EXPORTER_OTLP_ENDPOINT', () => {
     });
     expect(Object.keys(login.attributes)).not.toContain('graphql.execute.variables');
     expect(Object.keys(login.attributes)).not.toContain('graphql.execute.document');
+    // A failed operation says that it failed and how often, not what the error said.
+    expect(named(spans, 'mutation.WrongLogin')[0]).toMatchObject({ attributes: { 'graphql.error.count': 1 }, events: [] });
+    expect(login.attributes['graphql.error.count']).toBeUndefined();
 
     // Prisma's spans, each query with its SQL text, within the operation that caused it.
     const queries = spans.filter((span) => span.name === 'prisma:client:db_query');
