@@ -4,7 +4,8 @@
 //
 // One bundle per entry point: the service, and the migration child it spawns (which must sit
 // next to it, see src/db/migrate/migrate-child.ts). Our own code and the generated Prisma clients are
-// bundled; packages stay in node_modules, loaded by node as usual.
+// bundled; packages stay in node_modules, loaded by node as usual. Shared code and the modules
+// loaded on demand are chunks beside them.
 //
 // Several `npm start` from one checkout run this at once (a process manager starting instances,
 // a test harness), while others may already be serving: nothing here ever removes or rewrites a
@@ -39,6 +40,12 @@ async function buildInto(outdir: string): Promise<void> {
     format: 'esm',
     target: 'node20',
     packages: 'external',
+    // Modules main.ts imports only when a setting asks for them (metrics, tracing) go to chunks of
+    // their own: bundled into main.js, their packages' imports would be hoisted and load always.
+    // Chunks sit beside main.js, so that paths a module finds from import.meta.url (the migration
+    // child, the pages, the repository root) are the same whichever file it lands in.
+    splitting: true,
+    chunkNames: '[name]-[hash]',
     // Stack traces in logs point at src/ with node --enable-source-maps; off by default (memory).
     sourcemap: 'linked',
     logLevel: 'warning',

@@ -39,7 +39,9 @@ import { useSecurityHeaders } from './http/security-headers.ts';
 import { useStrictRequests } from './http/strict-request.ts';
 import { createErrorLogging } from './http/yoga-logging.ts';
 import type { Logger } from './logger.ts';
-import type { Mailer } from './mail/mailer.ts';
+import { observeMailer, type Mailer } from './mail/mailer.ts';
+import type { Metrics } from './metrics/metrics.ts';
+import type { Tracing } from './tracing/tracing.ts';
 import { schema } from './schema/index.ts';
 import { locatedLike, toGraphQLError } from './schema/errors.ts';
 import { graphiqlExamples } from './http/graphiql-examples.ts';
@@ -58,6 +60,10 @@ export interface AppDeps {
   isDatabaseMigrated?: () => boolean;
   /** Test hooks only (auth/service.ts, AuthHooks). */
   hooks?: AuthHooks;
+  /** Prometheus metrics (METRICS_PORT); null or absent: nothing is counted. */
+  metrics?: Metrics | null;
+  /** OpenTelemetry (OTEL_EXPORTER_OTLP_ENDPOINT); null or absent: no spans. */
+  tracing?: Tracing | null;
 }
 
 export interface App {
@@ -66,20 +72,22 @@ export interface App {
   background: BackgroundTasks;
 }
 
-export function createApp({ config, database, mailer, clock, log, isDatabaseMigrated = () => true, hooks }: AppDeps): App {
+export function createApp(deps: AppDeps): App {
+  const { config, database, clock, log, isDatabaseMigrated = () => true, hooks, metrics = null, tracing = null } = deps;
   const { prisma } = database;
+  const mailer = metrics === null ? deps.mailer : observeMailer(deps.mailer, metrics.mail);
   const background = new BackgroundTasks(log);
-  const audit = new AuditLog(log);
+  const audit = new AuditLog(log, metrics?.audit ?? null);
   const limits = new RateLimits({ store: new PrismaRateLimitStore(prisma), clock, policy: config.rateLimits, audit });
-  const passwords = new PasswordHasher(
-    config.bcryptCost,
-    new HashingQueue({
-      concurrency: config.bcryptConcurrency,
-      maxWaitMs: config.bcryptMaxQueueMs,
-      // About what cost 12 takes on one core; the queue times real hashes from the first on.
-      initialEstimateMs: 250 * 2 ** (config.bcryptCost - 12),
-    }),
-  );
+  const hashingQueue = new HashingQueue({
+    concurrency: config.bcryptConcurrency,
+    maxWaitMs: config.bcryptMaxQueueMs,
+    // About what cost 12 takes on one core; the queue times real hashes from the first on.
+    initialEstimateMs: 250 * 2 ** (config.bcryptCost - 12),
+    observer: metrics?.hashing ?? null,
+  });
+  metrics?.watchHashingQueue(hashingQueue);
+  const passwords = new PasswordHasher(config.bcryptCost, hashingQueue);
   passwords.prepare();
   const repo = new AuthRepository(prisma, database.sessions);
   const credentials = new CredentialCheck({ repo, passwords, limits, clock, audit });
@@ -163,6 +171,9 @@ export function createApp({ config, database, mailer, clock, log, isDatabaseMigr
     },
     logging: errorLogging.yogaLogger,
     plugins: [
+      // First, so that the request duration it measures includes every other plugin's work.
+      ...(metrics === null ? [] : [metrics.graphqlPlugin()]),
+      ...(tracing === null ? [] : [tracing.graphqlPlugin()]),
       useSecurityHeaders({ production: config.isProduction }),
       useStrictRequests({ maxBodyBytes: config.requestLimits.maxBodyBytes }),
       useCookies(),

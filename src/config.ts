@@ -63,8 +63,21 @@ export interface Config {
   readonly introspection: boolean;
   /** GraphiQL at GET /graphql. Default: on, off in production. */
   readonly graphiql: boolean;
+  /** Port of the Prometheus endpoint (GET /metrics), away from the API's; 0 picks a free one. Default null (off). */
+  readonly metricsPort: number | null;
+  /** OpenTelemetry traces, on when an OTLP endpoint is set (the standard OTEL_* variables). Default null (off). */
+  readonly tracing: TracingSettings | null;
   /** pino level. Default info. */
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+export interface TracingSettings {
+  /** Where spans are POSTed: OTEL_EXPORTER_OTLP_TRACES_ENDPOINT as is, or OTEL_EXPORTER_OTLP_ENDPOINT + /v1/traces. */
+  readonly tracesUrl: string;
+  /** OTEL_EXPORTER_OTLP_(TRACES_)PROTOCOL. Default http/protobuf, as the OpenTelemetry specification says. */
+  readonly protocol: 'http/protobuf' | 'http/json';
+  /** OTEL_SERVICE_NAME. Default auth-api. */
+  readonly serviceName: string;
 }
 
 export interface RequestLimits {
@@ -100,18 +113,17 @@ function defaultEmailVerificationUrl(port: string | number): string {
   return `http://localhost:${String(port).trim()}/verify-email`;
 }
 
-const integer = (min: number, max: number, fallback: number) =>
-  z
-    .string()
-    .default(String(fallback))
-    .transform((value, ctx) => {
-      const n = /^\s*\d+\s*$/.test(value) ? Number(value) : Number.NaN;
-      if (!Number.isSafeInteger(n) || n < min || n > max) {
-        ctx.addIssue({ code: 'custom', message: `must be a whole number from ${min} to ${max}` });
-        return z.NEVER;
-      }
-      return n;
-    });
+const wholeNumber = (min: number, max: number) =>
+  z.string().transform((value, ctx) => {
+    const n = /^\s*\d+\s*$/.test(value) ? Number(value) : Number.NaN;
+    if (!Number.isSafeInteger(n) || n < min || n > max) {
+      ctx.addIssue({ code: 'custom', message: `must be a whole number from ${min} to ${max}` });
+      return z.NEVER;
+    }
+    return n;
+  });
+
+const integer = (min: number, max: number, fallback: number) => z.string().default(String(fallback)).pipe(wholeNumber(min, max));
 
 const url = (protocols: readonly string[]) =>
   z.string().refine(
@@ -144,6 +156,11 @@ const windowLimit = (fallback: string) =>
 const flag = z
   .enum(['true', 'false', '1', '0'], { message: 'must be true or false' })
   .transform((value) => value === 'true' || value === '1')
+  .optional();
+
+/** grpc would need another exporter and HTTP/2; every collector takes OTLP over HTTP too. */
+const otlpProtocol = z
+  .enum(['http/protobuf', 'http/json'], { message: 'must be http/protobuf or http/json (grpc is not supported)' })
   .optional();
 
 const databaseUrl = z
@@ -202,6 +219,15 @@ const envSchema = z.object({
       }
       return origins;
     }),
+  METRICS_PORT: wholeNumber(0, 65535).optional(), // unset: no metrics
+  // The standard OpenTelemetry variables (others, such as OTEL_EXPORTER_OTLP_HEADERS and
+  // OTEL_BSP_*, are read by the SDK itself). No endpoint: no tracing.
+  OTEL_EXPORTER_OTLP_ENDPOINT: url(['http:', 'https:']).optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: url(['http:', 'https:']).optional(),
+  OTEL_EXPORTER_OTLP_PROTOCOL: otlpProtocol,
+  OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: otlpProtocol,
+  OTEL_SERVICE_NAME: z.string().trim().min(1, 'must not be empty').default('auth-api'),
+  OTEL_SDK_DISABLED: flag,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   RATE_LIMIT_LOGIN_PER_IP: windowLimit('100/900'),
   LOGIN_FREE_ATTEMPTS: integer(1, 1000, 5),
@@ -230,13 +256,18 @@ const envSchema = z.object({
 
 /** Rules between variables; checked on the raw values so they are reported with all others. */
 function crossFieldProblems(env: Record<string, string>): string[] {
-  return productionProblems({
-    isProduction: env.NODE_ENV === 'production',
-    bcryptCost: env.BCRYPT_COST,
-    passwordResetUrl: env.PASSWORD_RESET_URL ?? defaultPasswordResetUrl(env.PORT ?? 4000),
-    emailVerificationUrl: env.EMAIL_VERIFICATION_URL ?? defaultEmailVerificationUrl(env.PORT ?? 4000),
-    smtpUrl: env.SMTP_URL,
-  });
+  const samePort =
+    env.METRICS_PORT !== undefined && env.METRICS_PORT.trim() !== '0' && env.METRICS_PORT.trim() === (env.PORT ?? '4000').trim();
+  return [
+    ...(samePort ? ['METRICS_PORT: must differ from PORT (metrics are served away from the API)'] : []),
+    ...productionProblems({
+      isProduction: env.NODE_ENV === 'production',
+      bcryptCost: env.BCRYPT_COST,
+      passwordResetUrl: env.PASSWORD_RESET_URL ?? defaultPasswordResetUrl(env.PORT ?? 4000),
+      emailVerificationUrl: env.EMAIL_VERIFICATION_URL ?? defaultEmailVerificationUrl(env.PORT ?? 4000),
+      smtpUrl: env.SMTP_URL,
+    }),
+  ];
 }
 
 function splitList(value: string): string[] {
@@ -259,6 +290,21 @@ function isOrigin(value: string): boolean {
 /** Empty strings count as unset, as a shell `FOO= npm start` means "no value". */
 function withoutEmpty(env: Record<string, string | undefined>): Record<string, string> {
   return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''));
+}
+
+type ParsedEnv = z.infer<typeof envSchema>;
+
+function tracingSettings(e: ParsedEnv): TracingSettings | null {
+  if (e.OTEL_SDK_DISABLED === true) return null;
+  const base = e.OTEL_EXPORTER_OTLP_ENDPOINT;
+  // The signal's own endpoint is used as is; the general one gets the signal's path (OTLP spec).
+  const tracesUrl = e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (base === undefined ? null : `${base.replace(/\/+$/, '')}/v1/traces`);
+  if (tracesUrl === null) return null;
+  return Object.freeze({
+    tracesUrl,
+    protocol: e.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? e.OTEL_EXPORTER_OTLP_PROTOCOL ?? 'http/protobuf',
+    serviceName: e.OTEL_SERVICE_NAME,
+  });
 }
 
 export function loadConfig(env: Record<string, string | undefined>): Config {
@@ -325,6 +371,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     }),
     introspection: e.GRAPHQL_INTROSPECTION ?? e.NODE_ENV !== 'production',
     graphiql: e.GRAPHIQL ?? e.NODE_ENV !== 'production',
+    metricsPort: e.METRICS_PORT ?? null,
+    tracing: tracingSettings(e),
     logLevel: e.LOG_LEVEL,
   });
 }

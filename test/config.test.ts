@@ -38,7 +38,48 @@ describe('loadConfig', () => {
       logLevel: 'info',
       introspection: true,
       graphiql: true,
+      metricsPort: null,
+      tracing: null,
     });
+  });
+
+  it('turns tracing on with the standard OpenTelemetry variables', () => {
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' }).tracing).toEqual({
+      tracesUrl: 'http://collector:4318/v1/traces',
+      protocol: 'http/protobuf',
+      serviceName: 'auth-api',
+    });
+    expect(
+      loadConfig({
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318',
+        OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://traces.example.com/custom/path',
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+        OTEL_SERVICE_NAME: 'auth-eu',
+      }).tracing,
+    ).toEqual({ tracesUrl: 'https://traces.example.com/custom/path', protocol: 'http/json', serviceName: 'auth-eu' });
+    expect(
+      loadConfig({
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318',
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+        OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/protobuf',
+      }).tracing?.protocol,
+    ).toBe('http/protobuf');
+    expect(loadConfig({ OTEL_SERVICE_NAME: 'auth-eu', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' }).tracing).toBeNull();
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318', OTEL_SDK_DISABLED: 'true' }).tracing).toBeNull();
+    expect(() => loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4317' })).toThrow(/OTEL_EXPORTER_OTLP_ENDPOINT: must be a URL/);
+    expect(() => loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4317', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' })).toThrow(
+      /OTEL_EXPORTER_OTLP_PROTOCOL: must be http\/protobuf or http\/json/,
+    );
+  });
+
+  it("serves metrics only when METRICS_PORT is set, on a port other than the API's", () => {
+    expect(loadConfig({ METRICS_PORT: '9464' }).metricsPort).toBe(9464);
+    expect(loadConfig({ METRICS_PORT: '0', PORT: '0' }).metricsPort).toBe(0); // any free port, as PORT=0
+    expect(loadConfig({ METRICS_PORT: '' }).metricsPort).toBeNull();
+    expect(() => loadConfig({ METRICS_PORT: '65536' })).toThrow(/METRICS_PORT: must be a whole number from 0 to 65535/);
+    expect(() => loadConfig({ METRICS_PORT: 'on' })).toThrow(/METRICS_PORT: must be a whole number/);
+    expect(() => loadConfig({ METRICS_PORT: '4000' })).toThrow(/METRICS_PORT: must differ from PORT/);
+    expect(() => loadConfig({ METRICS_PORT: '8080', PORT: ' 8080 ' })).toThrow(/METRICS_PORT: must differ from PORT/);
   });
 
   it('has the documented defaults for limits (SECURITY.md)', () => {
@@ -260,7 +301,8 @@ describe('npm start with a bad value', () => {
 });
 
 describe('npm start on a port that is taken', () => {
-  it('stops with exit code 1, saying the address is already in use', async () => {
+  /** Starts the service with a port another server holds; its exit code and output. */
+  async function startOnTakenPort(envFor: (port: number) => Record<string, string>) {
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const { port } = blocker.address() as AddressInfo;
@@ -269,10 +311,21 @@ describe('npm start on a port that is taken', () => {
       blocker.close();
       rmSync(dir, { recursive: true, force: true });
     });
-    const child = spawnService({ PORT: String(port), DATABASE_URL: `file:${dir}/auth.db` });
+    const child = spawnService({ ...envFor(port), DATABASE_URL: `file:${dir}/auth.db` });
     let stdout = '';
     child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    expect(await exitOf(child)).toBe(1);
+    return { port, exitCode: await exitOf(child), stdout };
+  }
+
+  it('stops with exit code 1, saying the address is already in use', async () => {
+    const { port, exitCode, stdout } = await startOnTakenPort((taken) => ({ PORT: String(taken) }));
+    expect(exitCode).toBe(1);
+    expect(stdout).toContain(`cannot listen on 127.0.0.1:${port}: the address is already in use`);
+  });
+
+  it('stops alike when METRICS_PORT is taken', async () => {
+    const { port, exitCode, stdout } = await startOnTakenPort((taken) => ({ METRICS_PORT: String(taken) }));
+    expect(exitCode).toBe(1);
     expect(stdout).toContain(`cannot listen on 127.0.0.1:${port}: the address is already in use`);
   });
 });

@@ -110,8 +110,10 @@ async function bcryptPerSecond(concurrency: number, durationSeconds: number): Pr
   return done / ((performance.now() - started) / 1000);
 }
 
-async function startService(concurrency: number, dir: string) {
+/** `extraEnv`: settings under test (METRICS_PORT), each run on a database of its own. */
+async function startService(concurrency: number, dir: string, extraEnv: Record<string, string> = {}) {
   const spawnedAt = performance.now();
+  const variant = Object.keys(extraEnv).join('-').toLowerCase();
   const service = await startProcess(
     serveCommand,
     {
@@ -122,10 +124,11 @@ async function startService(concurrency: number, dir: string) {
       NODE_ENV: 'production',
       // Production refuses an http: reset link; no mail is opened during the bench.
       PASSWORD_RESET_URL: 'https://auth.example.com/reset-password',
-      DATABASE_URL: `file:${join(dir, `auth-${concurrency}.db`)}`,
+      DATABASE_URL: `file:${join(dir, `auth-${concurrency}${variant === '' ? '' : `-${variant}`}.db`)}`,
       BCRYPT_COST: String(cost),
       BCRYPT_CONCURRENCY: String(concurrency),
       ...raisedLimits,
+      ...extraEnv,
     },
     (line) => (typeof line.url === 'string' ? Number(new URL(line.url).port) : null),
   );
@@ -227,6 +230,20 @@ async function main() {
       cookie: main.cookie,
       accept: answeredMe,
     });
+    // The same `me` with Prometheus metrics on, right after the figure it is compared with.
+    const metered = await startService(defaultConcurrency, dir, { METRICS_PORT: '0' });
+    await runLoad({ url: metered.url, connections: 32, durationSeconds: WARM_UP_SECONDS, body: ME, cookie: metered.cookie });
+    const meteredMe32 = await runLoad({
+      url: metered.url,
+      connections: 32,
+      durationSeconds: seconds,
+      body: ME,
+      cookie: metered.cookie,
+      accept: answeredMe,
+    });
+    const meteredPeakRss = peakRssMiB(metered.service.child.pid!);
+    await stop(metered.service);
+
     const defaultRun = await loginScenarios(main.url, main.cookie);
     const registers = await runLoad({ url: main.url, connections: 32, durationSeconds: seconds, body: registerBody, accept: registered });
     const peakRss = peakRssMiB(main.service.child.pid!);
@@ -243,6 +260,8 @@ async function main() {
       ceiling128,
       me32,
       me128,
+      meteredMe32,
+      meteredPeakRss,
       defaultRun,
       alternativeRun,
       registers,
@@ -261,6 +280,9 @@ interface Figures {
   ceiling128: LoadResult;
   me32: LoadResult;
   me128: LoadResult;
+  /** `me` with METRICS_PORT set, and that service's peak RSS. */
+  meteredMe32: LoadResult;
+  meteredPeakRss: number;
   defaultRun: Awaited<ReturnType<typeof loginScenarios>>;
   alternativeRun: Awaited<ReturnType<typeof loginScenarios>>;
   registers: LoadResult;
@@ -306,6 +328,15 @@ function report(f: Figures) {
     `${n(f.me128.okPerSecond)} req/s, p50 ${f.me128.p50Ms} ms, p99 ${f.me128.p99Ms} ms`,
     'ceiling 128',
     `${ratio(f.me128.okPerSecond, f.ceiling128.okPerSecond)} req/s, ${ratio(f.me128.p99Ms, f.ceiling128.p99Ms)} p99`,
+    '',
+    '',
+  );
+
+  row(
+    'service `me` with metrics on (METRICS_PORT), 32 conns',
+    `${n(f.meteredMe32.okPerSecond)} req/s, p50 ${f.meteredMe32.p50Ms} ms, p99 ${f.meteredMe32.p99Ms} ms; peak RSS ${n(f.meteredPeakRss, 1)} MiB`,
+    'service `me` 32',
+    `${ratio(f.meteredMe32.okPerSecond, f.me32.okPerSecond)} req/s, ${ratio(f.meteredMe32.p99Ms, f.me32.p99Ms)} p99`,
     '',
     '',
   );

@@ -41,13 +41,23 @@ export interface AuditFields {
   trustedDevice?: boolean;
 }
 
+/**
+ * Told of every event as it is recorded (metrics count them). It receives the fields but never
+ * the client: what it keeps must not identify anyone.
+ */
+export type AuditObserver = (event: AuditEvent, fields: AuditFields) => void;
+
 export class AuditLog {
-  constructor(private readonly log: Logger) {}
+  constructor(
+    private readonly log: Logger,
+    private readonly observer: AuditObserver | null = null,
+  ) {}
 
   record(event: AuditEvent, client: ClientInfo, fields: AuditFields): void {
     this.log.info(
       { audit: true, event, ...fields, userId: fields.userId ?? null, ip: client.ipAddress, userAgent: client.userAgent },
       `audit: ${event} ${fields.outcome}`,
     );
+    this.observer?.(event, fields);
   }
 }

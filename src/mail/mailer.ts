@@ -45,3 +45,24 @@ export function createLogMailer(log: Logger, options: { redactBody: boolean }): 
     close: () => {},
   };
 }
+
+export interface MailObserver {
+  sent(): void;
+  failed(): void;
+}
+
+/** The same mailer, telling `observer` how each send ended (metrics); failures still reach the caller. */
+export function observeMailer(mailer: Mailer, observer: MailObserver): Mailer {
+  return {
+    async send(message) {
+      try {
+        await mailer.send(message);
+      } catch (error) {
+        observer.failed();
+        throw error;
+      }
+      observer.sent();
+    },
+    close: () => mailer.close(),
+  };
+}

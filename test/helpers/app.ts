@@ -8,6 +8,7 @@ import type { AuthHooks } from '../../src/auth/service.ts';
 import { loadConfig } from '../../src/config.ts';
 import { openDatabase, type DatabaseOptions } from '../../src/db/client.ts';
 import { createLogMailer, createSmtpMailer } from '../../src/mail/mailer.ts';
+import type { Metrics } from '../../src/metrics/metrics.ts';
 import { createAgent, type Agent } from './agent.ts';
 import { TestClock } from './clock.ts';
 import { freshDatabaseUrl } from './db.ts';
@@ -44,6 +45,8 @@ export interface TestAppOptions {
   onQuery?: DatabaseOptions['onQuery'];
   /** Deliver mail to a real SMTP server in the test (read it with `mailTo`); otherwise mail goes to the log. */
   smtp?: boolean;
+  /** Count into these metrics (src/metrics/metrics.ts createMetrics), as with METRICS_PORT. */
+  metrics?: Metrics;
 }
 
 export interface SignInOptions {
@@ -72,7 +75,7 @@ export async function createTestApp(env: Record<string, string> = {}, options: T
   const mailer = config.smtpUrl
     ? createSmtpMailer(config.smtpUrl, config.mailFrom)
     : createLogMailer(logs.log, { redactBody: config.isProduction });
-  const app = createApp({ config, database, mailer, clock, log: logs.log, hooks: options.hooks });
+  const app = createApp({ config, database, mailer, clock, log: logs.log, hooks: options.hooks, metrics: options.metrics });
   onTestFinished(async () => {
     await app.background.drain();
     await database.close();
