@@ -17,6 +17,8 @@ import { AccountRepository } from './auth/account-repository.ts';
 import { AccountService } from './auth/account-service.ts';
 import { CredentialCheck } from './auth/credentials.ts';
 import { PasswordService } from './auth/password-service.ts';
+import { PasskeyRepository } from './auth/passkeys/repository.ts';
+import { PasskeyService } from './auth/passkeys/service.ts';
 import { AuthService, type AuthHooks, type AuthServiceDeps } from './auth/service.ts';
 import { BackgroundTasks } from './background.ts';
 import type { Clock } from './clock.ts';
@@ -61,6 +63,7 @@ export interface AppDeps {
 export interface App {
   yoga: YogaServerInstance<ServerContext, Context>;
   auth: AuthService;
+  passkeys: PasskeyService;
   background: BackgroundTasks;
 }
 
@@ -115,7 +118,8 @@ export function createApp({ config, database, mailer, clock, log, isDatabaseMigr
     required: config.emailVerification === 'required',
     mailVerificationLink: (user) => account.mailVerificationLink(user),
   });
-  const services: Services = { auth, password: new PasswordService(serviceDeps, credentials), account };
+  const passkeys = new PasskeyService(serviceDeps, new PasskeyRepository(prisma), config.webauthn, auth);
+  const services: Services = { auth, password: new PasswordService(serviceDeps, credentials), account, passkeys };
 
   const errorLogging = createErrorLogging(log);
 
@@ -175,7 +179,7 @@ export function createApp({ config, database, mailer, clock, log, isDatabaseMigr
     ],
   });
 
-  return { yoga, auth, background };
+  return { yoga, auth, passkeys, background };
 }
 
 /** graphql-js and yoga may each wrap a resolver's error in a GraphQLError; find the thrown one. */

@@ -3,6 +3,7 @@
 import type { YogaInitialContext } from 'graphql-yoga';
 import type { AccountService } from './auth/account-service.ts';
 import type { PasswordService } from './auth/password-service.ts';
+import type { PasskeyService } from './auth/passkeys/service.ts';
 import type { AuthenticatedSession, AuthService } from './auth/service.ts';
 import { UnauthenticatedError } from './auth/errors.ts';
 import { DatabaseNotReadyError } from './db/migrate/migrate-on-start.ts';
@@ -20,6 +21,8 @@ export interface Services {
   password: PasswordService;
   /** The address's lifecycle: verification, change of address, deletion of the account. */
   account: AccountService;
+  /** WebAuthn registration, passwordless login, and the caller's passkeys. */
+  passkeys: PasskeyService;
 }
 
 export interface Context extends Services {

@@ -18,7 +18,9 @@ export type AuditEvent =
   | 'email-changed'
   | 'email-verification-requested'
   | 'email-change-requested'
-  | 'account-deleted';
+  | 'account-deleted'
+  | 'passkey-added'
+  | 'passkey-removed';
 
 export interface AuditFields {
   outcome: string;
@@ -30,6 +32,10 @@ export interface AuditFields {
   count?: number;
   /** The attempt presented a live device cookie of the account (counted for that device). */
   trustedDevice?: boolean;
+  /** How a login proved the user, when not by password: `passkey`. */
+  method?: string;
+  /** The passkey a passkey event or login concerns (its public id). */
+  passkeyId?: string;
 }
 
 export class AuditLog {

@@ -3,5 +3,6 @@ import './user.ts';
 import './session.ts';
 import './password.ts';
 import './account.ts';
+import './passkeys.ts';
 
 export const schema = builder.toSchema({ sortSchema: false });

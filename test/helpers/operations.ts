@@ -14,6 +14,12 @@ export {
   RequestEmailVerificationDocument as RequestEmailVerification,
   ChangeEmailDocument as ChangeEmail,
   DeleteAccountDocument as DeleteAccount,
+  PasskeysDocument as Passkeys,
+  PasskeyRegistrationOptionsDocument as PasskeyRegistrationOptions,
+  RegisterPasskeyDocument as RegisterPasskey,
+  PasskeyLoginOptionsDocument as PasskeyLoginOptions,
+  LoginWithPasskeyDocument as LoginWithPasskey,
+  RemovePasskeyDocument as RemovePasskey,
 } from '../../operations/generated/graphql.ts';
 
 export const ada = { email: 'ada@example.com', password: 'correct horse battery' };
