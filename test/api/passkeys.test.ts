@@ -278,6 +278,18 @@ describe('passkey login', () => {
     expect(errorOf(await victim.gql(LoginWithPasskey, { response }))).toBeNull();
   });
 
+  it('uses a challenge once however many requests race with it: one session of ten', async () => {
+    const api = await createTestApp();
+    const { authenticator } = await adaWithPasskey(api);
+    const browser = api.agent();
+    const response = authenticator.get(await loginOptions(browser));
+    const sessionsBefore = await api.prisma.session.count();
+    const results = await Promise.all(Array.from({ length: 10 }, () => browser.gql(LoginWithPasskey, { response })));
+    expect(results.filter((r) => errorOf(r) === null)).toHaveLength(1);
+    expect(new Set(results.map((r) => errorOf(r)?.code ?? 'ok'))).toEqual(new Set(['ok', 'INVALID_CREDENTIALS']));
+    expect(await api.prisma.session.count()).toBe(sessionsBefore + 1);
+  });
+
   it('refuses a registration challenge used for a login, and a signed challenge that was never issued', async () => {
     const api = await createTestApp();
     const { browser, authenticator } = await adaWithPasskey(api);

@@ -42,7 +42,13 @@ describe('GraphiQL in a browser', () => {
     await page.goto(server.url);
     await page.locator('.graphiql-execute-button').waitFor({ timeout: waitMs });
     await expect(page.title()).resolves.toBe('Auth API');
-    expect(await page.locator('.graphiql-tab-button').allInnerTexts()).toEqual(['Register', 'Sessions', 'ChangePassword', 'VerifyEmail', 'Passkeys']);
+    expect(await page.locator('.graphiql-tab-button').allInnerTexts()).toEqual([
+      'Register',
+      'Sessions',
+      'ChangePassword',
+      'VerifyEmail',
+      'Passkeys',
+    ]);
 
     const registered = await runOperation(page, 'Register');
     expect(registered).toMatchObject({ data: { register: { email } } });
