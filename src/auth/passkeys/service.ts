@@ -1,24 +1,16 @@
 // Passkeys (API.md, "Passkeys"): registration by a logged-in user and passwordless login.
-// @simplewebauthn/server runs the ceremonies (options, signatures, flags, origin, RP ID, counter);
-// this service keeps the storage, binds every challenge to its caller, and sets the policy:
-// resident keys and user verification required, attestation none, ES256/EdDSA/RS256, at most
-// MAX_PASSKEYS_PER_USER. Every refusal of a response that does not verify is one
-// INVALID_CREDENTIALS; the audit line keeps the real reason.
-import {
-  generateAuthenticationOptions,
-  generateRegistrationOptions,
-  verifyAuthenticationResponse,
-  verifyRegistrationResponse,
-  type PublicKeyCredentialCreationOptionsJSON,
-  type PublicKeyCredentialRequestOptionsJSON,
-} from '@simplewebauthn/server';
+// @simplewebauthn/server runs the ceremonies (ceremonies.ts: options, signatures, flags, origin,
+// RP ID, counter); this service keeps the storage, binds every challenge to its caller, and
+// holds the cap of MAX_PASSKEYS_PER_USER. Every refusal of a response that does not verify is
+// one INVALID_CREDENTIALS; the audit line keeps the real reason.
+import type { PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
 import { InvalidCredentialsError, InvalidInputError } from '../errors.ts';
 import type { ClientInfo, SelectedRow } from '../records.ts';
 import type { UserQuery } from '../repository.ts';
 import type { AuthenticatedSession, AuthServiceDeps, IssuedSession, LoggedIn } from '../service.ts';
+import { creationOptions, requestOptions, verifyAssertion, verifyRegistration, type RelyingParty } from './ceremonies.ts';
 import {
   browserOwner,
-  CHALLENGE_TTL_MS,
   hashChallenge,
   issueChallenge,
   loginChallengeToken,
@@ -32,17 +24,10 @@ import { parseAuthenticationResponse, parseRegistrationResponse, signedChallenge
 /** API.md: a user holds at most 10 passkeys. */
 export const MAX_PASSKEYS_PER_USER = 10;
 
-/** ES256 (-7), EdDSA (-8), RS256 (-257), in the order of preference they are offered. */
-const ALGORITHMS = [-7, -8, -257];
-
 const MAX_NAME_LENGTH = 64;
 const MAX_ID_LENGTH = 64;
 
-export interface RelyingParty {
-  rpId: string;
-  rpName: string;
-  origins: readonly string[];
-}
+export type { RelyingParty } from './ceremonies.ts';
 
 /** What a passkey login needs of the session rules (AuthService.startSessionFor). */
 export interface SessionStarter {
@@ -79,20 +64,12 @@ export class PasskeyService {
     const existing = await this.passkeys.listCredentialsOf(current.user.id);
     if (existing.length >= MAX_PASSKEYS_PER_USER) throw new PasskeyCapError();
     const { challenge } = await this.#storeChallenge('registration', sessionOwner(current.session.id), current.user.id);
-    return generateRegistrationOptions({
-      rpName: this.rp.rpName,
-      rpID: this.rp.rpId,
-      // The user handle authenticators keep: the account's random id, never the address.
-      userID: new TextEncoder().encode(current.user.id),
-      userName: current.user.email,
-      userDisplayName: current.user.email,
-      challenge: Buffer.from(challenge, 'base64url'),
-      timeout: CHALLENGE_TTL_MS,
-      attestationType: 'none',
-      excludeCredentials: existing.map((row) => ({ id: row.credentialId, transports: transportsOf(row.transports) })),
-      authenticatorSelection: { residentKey: 'required', requireResidentKey: true, userVerification: 'required' },
-      supportedAlgorithmIDs: ALGORITHMS,
-    });
+    return creationOptions(
+      this.rp,
+      current.user,
+      challenge,
+      existing.map((row) => ({ ...row, transports: transportsOf(row.transports) })),
+    );
   }
 
   /** Verifies the response to this session's options and stores the passkey. */
@@ -111,35 +88,11 @@ export class PasskeyService {
     };
     const challenge = await this.#consumeChallenge(response, 'registration', sessionOwner(current.session.id), userId);
     if (challenge === null) return refuse('unknown-challenge');
-    let verified: Awaited<ReturnType<typeof verifyRegistrationResponse>>;
-    try {
-      verified = await verifyRegistrationResponse({
-        response,
-        expectedChallenge: challenge,
-        expectedOrigin: [...this.rp.origins],
-        expectedRPID: this.rp.rpId,
-        requireUserPresence: true,
-        requireUserVerification: true,
-        supportedAlgorithmIDs: ALGORITHMS,
-      });
-    } catch (error) {
-      return refuse(`not-verified: ${errorMessage(error)}`);
-    }
-    if (!verified.verified) return refuse('not-verified');
-    const { credential, credentialDeviceType, credentialBackedUp } = verified.registrationInfo;
+    const verified = await verifyRegistration(this.rp, response, challenge);
+    if (!verified.ok) return refuse(verified.reason);
     try {
       const created = await this.passkeys.createPasskey(
-        {
-          userId,
-          credentialId: credential.id,
-          publicKey: credential.publicKey,
-          counter: credential.counter,
-          transports: (credential.transports ?? []).filter((t) => /^[a-z-]{1,32}$/.test(t)),
-          deviceType: credentialDeviceType,
-          backedUp: credentialBackedUp,
-          name,
-          createdAt: this.deps.clock.now(),
-        },
+        { ...verified.credential, userId, name, createdAt: this.deps.clock.now() },
         MAX_PASSKEYS_PER_USER,
         query,
       );
@@ -164,13 +117,7 @@ export class PasskeyService {
     await this.deps.limits.consume('passkeyOptionsPerIp', client.rateLimitKey, client);
     const token = loginChallengeToken(carriedCookie);
     const { challenge, expiresAt } = await this.#storeChallenge('login', browserOwner(token)!, null);
-    const options = await generateAuthenticationOptions({
-      rpID: this.rp.rpId,
-      challenge: Buffer.from(challenge, 'base64url'),
-      timeout: CHALLENGE_TTL_MS,
-      userVerification: 'required',
-      allowCredentials: [],
-    });
+    const options = await requestOptions(this.rp, challenge);
     return { options, challengeCookie: { token, expiresAt } };
   }
 
@@ -201,28 +148,15 @@ export class PasskeyService {
     if (userHandle !== undefined && Buffer.from(userHandle, 'base64url').toString('utf8') !== passkey.userId) {
       return refuse('user-handle-mismatch', passkey.userId);
     }
-    let newCounter: number;
-    try {
-      const verified = await verifyAuthenticationResponse({
-        response,
-        expectedChallenge: challenge,
-        expectedOrigin: [...this.rp.origins],
-        expectedRPID: this.rp.rpId,
-        credential: {
-          id: passkey.credentialId,
-          publicKey: Uint8Array.from(passkey.publicKey),
-          counter: Number(passkey.counter),
-          transports: transportsOf(passkey.transports),
-        },
-        requireUserVerification: true,
-      });
-      if (!verified.verified) return refuse('bad-signature', passkey.userId);
-      newCounter = verified.authenticationInfo.newCounter;
-    } catch (error) {
-      return refuse(`not-verified: ${errorMessage(error)}`, passkey.userId);
-    }
+    const verified = await verifyAssertion(this.rp, response, challenge, {
+      credentialId: passkey.credentialId,
+      publicKey: passkey.publicKey,
+      counter: Number(passkey.counter),
+      transports: transportsOf(passkey.transports),
+    });
+    if (!verified.ok) return refuse(verified.reason, passkey.userId);
     const now = this.deps.clock.now();
-    if (!(await this.passkeys.recordUse({ id: passkey.id, fromCounter: passkey.counter, toCounter: newCounter, now }))) {
+    if (!(await this.passkeys.recordUse({ id: passkey.id, fromCounter: passkey.counter, toCounter: verified.newCounter, now }))) {
       return refuse('counter-raced', passkey.userId);
     }
     const started = await this.sessions.startSessionFor(passkey.user, client, carried?.session.id ?? null, deviceToken);
@@ -286,11 +220,6 @@ function normaliseName(name: string | null | undefined): string | null {
   return trimmed === '' ? null : trimmed;
 }
 
-function transportsOf(stored: string): Array<'ble' | 'cable' | 'hybrid' | 'internal' | 'nfc' | 'smart-card' | 'usb'> {
-  return stored.split(',').filter((t) => t !== '') as Array<'internal'>;
-}
-
-/** The verifier's reason, for the audit line only: it names checks, never key material. */
-function errorMessage(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).slice(0, 200);
+function transportsOf(stored: string): string[] {
+  return stored.split(',').filter((t) => t !== '');
 }
