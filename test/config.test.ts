@@ -298,6 +298,19 @@ describe('npm start with a bad value', () => {
   });
 });
 
+describe('npm start in production with the WebAuthn development defaults', () => {
+  it('stops with exit code 1, naming each WEBAUTHN_ variable', async () => {
+    const { WEBAUTHN_RP_ID: _id, WEBAUTHN_RP_NAME: _name, WEBAUTHN_ORIGINS: _origins, ...withoutWebAuthn } = productionBase;
+    const child = spawnService({ ...withoutWebAuthn, BCRYPT_COST: '10' });
+    let stderr = '';
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    expect(await exitOf(child)).toBe(1);
+    expect(stderr).toMatch(/WEBAUTHN_RP_ID: must be set/);
+    expect(stderr).toMatch(/WEBAUTHN_RP_NAME: must be set/);
+    expect(stderr).toMatch(/WEBAUTHN_ORIGINS: must list/);
+  });
+});
+
 describe('npm start on a port that is taken', () => {
   it('stops with exit code 1, saying the address is already in use', async () => {
     const blocker = createServer();
