@@ -53,6 +53,11 @@ async function buildInto(outdir: string): Promise<void> {
   // The pages the service serves (src/http/pages.ts) are files read at start-up, not bundled code:
   // copied beside main.js, so dist/ alone (README, "Installing for production") serves them.
   cpSync(join(repoRoot, 'src', 'pages'), join(outdir, 'pages'), { recursive: true });
+  // The passkeys page's WebAuthn helper, served from the service (src/http/pages.ts), never a CDN.
+  cpSync(
+    join(repoRoot, 'node_modules', '@simplewebauthn', 'browser', 'dist', 'bundle', 'index.umd.min.js'),
+    join(outdir, 'pages', 'vendor', 'simplewebauthn-browser.umd.min.js'),
+  );
 }
 
 /** Builds into .dist-<hash>, unless a finished build of these inputs is there already. */

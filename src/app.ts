@@ -19,6 +19,8 @@ import { AdminRepository } from './auth/admin-repository.ts';
 import { AdminService } from './auth/admin-service.ts';
 import { CredentialCheck } from './auth/credentials.ts';
 import { PasswordService } from './auth/password-service.ts';
+import { PasskeyRepository } from './auth/passkeys/repository.ts';
+import { PasskeyService } from './auth/passkeys/service.ts';
 import { AuthService, type AuthHooks, type AuthServiceDeps } from './auth/service.ts';
 import { BackgroundTasks } from './background.ts';
 import type { Clock } from './clock.ts';
@@ -69,6 +71,7 @@ export interface AppDeps {
 export interface App {
   yoga: YogaServerInstance<ServerContext, Context>;
   auth: AuthService;
+  passkeys: PasskeyService;
   background: BackgroundTasks;
 }
 
@@ -126,7 +129,8 @@ export function createApp(deps: AppDeps): App {
     mailVerificationLink: (user) => account.mailVerificationLink(user),
   });
   const admin = new AdminService({ ...serviceDeps, admin: new AdminRepository(prisma) });
-  const services: Services = { auth, password: new PasswordService(serviceDeps, credentials), account, admin };
+  const passkeys = new PasskeyService(serviceDeps, new PasskeyRepository(prisma), config.webauthn, auth);
+  const services: Services = { auth, password: new PasswordService(serviceDeps, credentials), account, admin, passkeys };
 
   const errorLogging = createErrorLogging(log);
 
@@ -189,7 +193,7 @@ export function createApp(deps: AppDeps): App {
     ],
   });
 
-  return { yoga, auth, background };
+  return { yoga, auth, passkeys, background };
 }
 
 /** graphql-js and yoga may each wrap a resolver's error in a GraphQLError; find the thrown one. */

@@ -31,6 +31,8 @@ export interface Config {
   readonly emailVerificationUrl: string;
   /** Lifetime of an email verification token, seconds. Default 86400 (24 hours). */
   readonly emailVerificationTokenTtlSeconds: number;
+  /** The WebAuthn relying party passkeys are made for; see WebAuthnSettings. */
+  readonly webauthn: WebAuthnSettings;
   /** NODE_ENV=production: Secure cookies, mail links redacted from the log. */
   readonly isProduction: boolean;
   /** Absolute session lifetime, seconds. Default 2592000 (30 days). */
@@ -80,6 +82,15 @@ export interface TracingSettings {
   readonly serviceName: string;
 }
 
+export interface WebAuthnSettings {
+  /** The domain passkeys are bound to (no scheme, no port). Default localhost; refused in production. */
+  readonly rpId: string;
+  /** The name an authenticator shows. Default Auth API. */
+  readonly rpName: string;
+  /** Origins a ceremony may come from, each on the RP ID or a subdomain of it. Default http://localhost:<PORT>. */
+  readonly origins: readonly string[];
+}
+
 export interface RequestLimits {
   /** Nesting depth of selections. Default 8. */
   maxDepth: number;
@@ -111,6 +122,11 @@ function defaultPasswordResetUrl(port: string | number): string {
 /** Likewise for the verification link: the service's own /verify-email page. */
 function defaultEmailVerificationUrl(port: string | number): string {
   return `http://localhost:${String(port).trim()}/verify-email`;
+}
+
+/** The service's own origin on a developer's machine, where the /passkeys page runs. */
+function defaultWebAuthnOrigins(port: string | number): string {
+  return `http://localhost:${String(port).trim()}`;
 }
 
 const wholeNumber = (min: number, max: number) =>
@@ -198,6 +214,12 @@ const envSchema = z.object({
   EMAIL_VERIFICATION: z.enum(['optional', 'required'], { message: 'must be optional or required' }).default('optional'),
   EMAIL_VERIFICATION_URL: url(['http:', 'https:']).optional(), // default: defaultEmailVerificationUrl(PORT)
   EMAIL_VERIFICATION_TOKEN_TTL_SECONDS: integer(300, 30 * 86400, 86400),
+  WEBAUTHN_RP_ID: z
+    .string()
+    .default('localhost')
+    .refine((value) => isDomain(value), { message: 'must be a domain name like example.com (no scheme, no port)' }),
+  WEBAUTHN_RP_NAME: z.string().max(64, 'must be at most 64 characters').default('Auth API'),
+  WEBAUTHN_ORIGINS: z.string().optional(), // default: defaultWebAuthnOrigins(PORT); checked in webAuthnOriginProblems
   NODE_ENV: z.string().optional(),
   SESSION_MAX_AGE_SECONDS: integer(60, 10 * 365 * 86400, 2592000),
   SESSION_IDLE_TIMEOUT_SECONDS: integer(60, 10 * 365 * 86400, 604800),
@@ -245,6 +267,8 @@ const envSchema = z.object({
   RATE_LIMIT_VERIFY_EMAIL_PER_IP: windowLimit('30/900'),
   RATE_LIMIT_ACCOUNT_CHANGE_PER_IP: windowLimit('10/900'),
   RATE_LIMIT_ACCOUNT_CHANGE_PER_ACCOUNT: windowLimit('5/900'),
+  RATE_LIMIT_PASSKEY_OPTIONS_PER_IP: windowLimit('100/900'),
+  RATE_LIMIT_PASSKEY_LOGIN_PER_IP: windowLimit('100/900'),
   GRAPHQL_MAX_DEPTH: integer(1, 100, 8),
   GRAPHQL_MAX_ALIASES: integer(0, 1000, 10),
   GRAPHQL_MAX_TOKENS: integer(50, 100000, 1000),
@@ -260,14 +284,39 @@ function crossFieldProblems(env: Record<string, string>): string[] {
     env.METRICS_PORT !== undefined && env.METRICS_PORT.trim() !== '0' && env.METRICS_PORT.trim() === (env.PORT ?? '4000').trim();
   return [
     ...(samePort ? ['METRICS_PORT: must differ from PORT (metrics are served away from the API)'] : []),
+    ...webAuthnOriginProblems(env),
     ...productionProblems({
       isProduction: env.NODE_ENV === 'production',
       bcryptCost: env.BCRYPT_COST,
       passwordResetUrl: env.PASSWORD_RESET_URL ?? defaultPasswordResetUrl(env.PORT ?? 4000),
       emailVerificationUrl: env.EMAIL_VERIFICATION_URL ?? defaultEmailVerificationUrl(env.PORT ?? 4000),
       smtpUrl: env.SMTP_URL,
+      webauthn: { rpId: env.WEBAUTHN_RP_ID, rpName: env.WEBAUTHN_RP_NAME, origins: env.WEBAUTHN_ORIGINS },
     }),
   ];
+}
+
+/**
+ * Each origin must be one (scheme://host[:port]) whose host is the RP ID or a subdomain of it:
+ * browsers refuse any other pairing, so every ceremony would fail (WebAuthn, "RP ID").
+ */
+function webAuthnOriginProblems(env: Record<string, string>): string[] {
+  // The default is built from PORT, which is checked (and reported) on its own.
+  if (env.WEBAUTHN_ORIGINS === undefined) return [];
+  const rpId = env.WEBAUTHN_RP_ID ?? 'localhost';
+  return splitList(env.WEBAUTHN_ORIGINS).flatMap((origin) => {
+    if (!isOrigin(origin)) return [`WEBAUTHN_ORIGINS: "${origin}" is not an origin like https://app.example.com`];
+    const host = new URL(origin).hostname;
+    if (isDomain(rpId) && host !== rpId && !host.endsWith(`.${rpId}`)) {
+      return [`WEBAUTHN_ORIGINS: "${origin}" is not on WEBAUTHN_RP_ID (${rpId}) or a subdomain of it`];
+    }
+    return [];
+  });
+}
+
+/** A host name without scheme, port or path: what WebAuthn takes as an RP ID. */
+function isDomain(value: string): boolean {
+  return /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i.test(value);
 }
 
 function splitList(value: string): string[] {
@@ -330,6 +379,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     emailVerification: e.EMAIL_VERIFICATION,
     emailVerificationUrl: e.EMAIL_VERIFICATION_URL ?? defaultEmailVerificationUrl(e.PORT),
     emailVerificationTokenTtlSeconds: e.EMAIL_VERIFICATION_TOKEN_TTL_SECONDS,
+    webauthn: Object.freeze({
+      rpId: e.WEBAUTHN_RP_ID.toLowerCase(),
+      rpName: e.WEBAUTHN_RP_NAME,
+      origins: Object.freeze(splitList(e.WEBAUTHN_ORIGINS ?? defaultWebAuthnOrigins(e.PORT))),
+    }),
     isProduction: e.NODE_ENV === 'production',
     sessionMaxAgeSeconds: e.SESSION_MAX_AGE_SECONDS,
     sessionIdleTimeoutSeconds: e.SESSION_IDLE_TIMEOUT_SECONDS,
@@ -361,6 +415,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       verifyEmailPerIp: e.RATE_LIMIT_VERIFY_EMAIL_PER_IP,
       accountChangePerIp: e.RATE_LIMIT_ACCOUNT_CHANGE_PER_IP,
       accountChangePerAccount: e.RATE_LIMIT_ACCOUNT_CHANGE_PER_ACCOUNT,
+      passkeyOptionsPerIp: e.RATE_LIMIT_PASSKEY_OPTIONS_PER_IP,
+      passkeyLoginPerIp: e.RATE_LIMIT_PASSKEY_LOGIN_PER_IP,
     }),
     requestLimits: Object.freeze({
       maxDepth: e.GRAPHQL_MAX_DEPTH,

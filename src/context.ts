@@ -4,6 +4,7 @@ import type { YogaInitialContext } from 'graphql-yoga';
 import type { AccountService } from './auth/account-service.ts';
 import type { AdminService } from './auth/admin-service.ts';
 import type { PasswordService } from './auth/password-service.ts';
+import type { PasskeyService } from './auth/passkeys/service.ts';
 import type { AuthenticatedSession, AuthService } from './auth/service.ts';
 import { UnauthenticatedError } from './auth/errors.ts';
 import { DatabaseNotReadyError } from './db/migrate/migrate-on-start.ts';
@@ -23,6 +24,8 @@ export interface Services {
   account: AccountService;
   /** The operators' operations; who may call them is the schema's `admin` scope. */
   admin: AdminService;
+  /** WebAuthn registration, passwordless login, and the caller's passkeys. */
+  passkeys: PasskeyService;
 }
 
 export interface Context extends Services {

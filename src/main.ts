@@ -81,7 +81,7 @@ async function main(): Promise<void> {
 
   const mailer = createMailer(config, log);
   const metrics = await loadMetrics(config);
-  const { yoga, auth, background } = createApp({
+  const { yoga, auth, passkeys, background } = createApp({
     config,
     database: tracedDatabase(database, tracing),
     mailer,
@@ -97,6 +97,10 @@ async function main(): Promise<void> {
     auth.sweepExpired().then(
       (removed) => log.info({ removed }, 'expired sessions and tokens removed'),
       (err: unknown) => log.error({ err }, 'sweep failed'),
+    );
+    passkeys.sweepExpired().then(
+      (challenges) => log.info({ removed: { passkeyChallenges: challenges } }, 'expired passkey challenges removed'),
+      (err: unknown) => log.error({ err }, 'passkey challenge sweep failed'),
     );
   }, SWEEP_INTERVAL_MS);
   sweeper.unref();

@@ -11,6 +11,8 @@ export interface ProductionSettings {
   /** With its default applied, likewise. */
   emailVerificationUrl: string;
   smtpUrl: string | undefined;
+  /** As set, unset meaning the development default (localhost, Auth API, http://localhost:<PORT>). */
+  webauthn: { rpId: string | undefined; rpName: string | undefined; origins: string | undefined };
 }
 
 export function productionProblems(settings: ProductionSettings): string[] {
@@ -20,7 +22,29 @@ export function productionProblems(settings: ProductionSettings): string[] {
     ...httpsLinkProblems('PASSWORD_RESET_URL', settings.passwordResetUrl, true),
     ...httpsLinkProblems('EMAIL_VERIFICATION_URL', settings.emailVerificationUrl, true),
     ...smtpUrlProblems(settings.smtpUrl),
+    ...webAuthnProblems(settings.webauthn),
   ];
+}
+
+/**
+ * Passkeys are bound to the RP ID for good: made on a development default they would never
+ * work on the real domain, and a localhost RP ID or an http: origin is a development setup.
+ * The name is what the user's authenticator shows; it must be the service's own.
+ */
+function webAuthnProblems(webauthn: ProductionSettings['webauthn']): string[] {
+  const problems: string[] = [];
+  if (webauthn.rpId === undefined || webauthn.rpId.toLowerCase() === 'localhost') {
+    problems.push('WEBAUTHN_RP_ID: must be set to the domain of the service when NODE_ENV=production (the default is localhost)');
+  }
+  if (webauthn.rpName === undefined) {
+    problems.push('WEBAUTHN_RP_NAME: must be set to the name users know the service by when NODE_ENV=production');
+  }
+  if (webauthn.origins === undefined) {
+    problems.push('WEBAUTHN_ORIGINS: must list the https:// origins of the pages that use passkeys when NODE_ENV=production');
+  } else if (webauthn.origins.split(',').some((origin) => protocolOf(origin.trim()) !== 'https:')) {
+    problems.push('WEBAUTHN_ORIGINS: every origin must be https:// when NODE_ENV=production');
+  }
+  return problems;
 }
 
 function bcryptCostProblems(raw: string | undefined): string[] {

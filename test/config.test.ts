@@ -12,6 +12,9 @@ const productionBase = {
   NODE_ENV: 'production',
   PASSWORD_RESET_URL: 'https://app.example.com/reset',
   EMAIL_VERIFICATION_URL: 'https://app.example.com/verify',
+  WEBAUTHN_RP_ID: 'app.example.com',
+  WEBAUTHN_RP_NAME: 'Example',
+  WEBAUTHN_ORIGINS: 'https://app.example.com',
 };
 
 describe('loadConfig', () => {
@@ -99,6 +102,8 @@ describe('loadConfig', () => {
       verifyEmailPerIp: { points: 30, durationSeconds: 900 },
       accountChangePerIp: { points: 10, durationSeconds: 900 },
       accountChangePerAccount: { points: 5, durationSeconds: 900 },
+      passkeyOptionsPerIp: { points: 100, durationSeconds: 900 },
+      passkeyLoginPerIp: { points: 100, durationSeconds: 900 },
     });
     expect(requestLimits).toEqual({ maxDepth: 8, maxAliases: 10, maxTokens: 1000, maxDirectives: 10, maxBodyBytes: 102400 });
   });
@@ -127,6 +132,9 @@ describe('loadConfig', () => {
       EMAIL_VERIFICATION: 'required',
       EMAIL_VERIFICATION_URL: 'https://app.example.com/verify',
       EMAIL_VERIFICATION_TOKEN_TTL_SECONDS: '3600',
+      WEBAUTHN_RP_ID: 'example.com',
+      WEBAUTHN_RP_NAME: 'Example',
+      WEBAUTHN_ORIGINS: 'https://example.com, https://app.example.com',
       NODE_ENV: 'production',
       SESSION_MAX_AGE_SECONDS: '3600',
       SESSION_IDLE_TIMEOUT_SECONDS: '600',
@@ -147,6 +155,7 @@ describe('loadConfig', () => {
       emailVerification: 'required',
       emailVerificationUrl: 'https://app.example.com/verify',
       emailVerificationTokenTtlSeconds: 3600,
+      webauthn: { rpId: 'example.com', rpName: 'Example', origins: ['https://example.com', 'https://app.example.com'] },
       isProduction: true,
       sessionMaxAgeSeconds: 3600,
       sessionIdleTimeoutSeconds: 600,
@@ -247,6 +256,36 @@ describe('loadConfig', () => {
     expect(httpsLinkProblems('EMAIL_VERIFICATION_URL', 'http://app.example.com/verify', false)).toEqual([]);
   });
 
+  it('has the WebAuthn defaults of the contract, the origin on the port it listens on', () => {
+    expect(loadConfig({}).webauthn).toEqual({ rpId: 'localhost', rpName: 'Auth API', origins: ['http://localhost:4000'] });
+    expect(loadConfig({ PORT: '8080' }).webauthn.origins).toEqual(['http://localhost:8080']);
+  });
+
+  it('refuses a WebAuthn origin that is not on the RP ID, and an RP ID that is not a domain', () => {
+    expect(() => loadConfig({ WEBAUTHN_RP_ID: 'example.com', WEBAUTHN_ORIGINS: 'https://evil.com' })).toThrow(
+      /WEBAUTHN_ORIGINS: "https:\/\/evil.com" is not on WEBAUTHN_RP_ID/,
+    );
+    expect(() => loadConfig({ WEBAUTHN_RP_ID: 'example.com', WEBAUTHN_ORIGINS: 'https://notexample.com' })).toThrow(/WEBAUTHN_ORIGINS/);
+    expect(() => loadConfig({ WEBAUTHN_ORIGINS: 'localhost:4000' })).toThrow(/WEBAUTHN_ORIGINS: "localhost:4000" is not an origin/);
+    expect(() => loadConfig({ WEBAUTHN_RP_ID: 'https://example.com' })).toThrow(/WEBAUTHN_RP_ID: must be a domain name/);
+    expect(loadConfig({ WEBAUTHN_RP_ID: 'example.com', WEBAUTHN_ORIGINS: 'https://login.example.com' }).webauthn.origins).toEqual([
+      'https://login.example.com',
+    ]);
+  });
+
+  it('refuses the WebAuthn development defaults in production', () => {
+    const { WEBAUTHN_RP_ID: _id, WEBAUTHN_RP_NAME: _name, WEBAUTHN_ORIGINS: _origins, ...withoutWebAuthn } = productionBase;
+    const attempt = () => loadConfig(withoutWebAuthn);
+    expect(attempt).toThrow(/WEBAUTHN_RP_ID: must be set[^]*WEBAUTHN_RP_NAME: must be set[^]*WEBAUTHN_ORIGINS: must list/);
+    expect(() => loadConfig({ ...productionBase, WEBAUTHN_RP_ID: 'localhost', WEBAUTHN_ORIGINS: 'https://localhost' })).toThrow(
+      /WEBAUTHN_RP_ID: must be set to the domain/,
+    );
+    expect(() => loadConfig({ ...productionBase, WEBAUTHN_ORIGINS: 'http://app.example.com' })).toThrow(
+      /WEBAUTHN_ORIGINS: every origin must be https:/,
+    );
+    expect(loadConfig(productionBase).webauthn.rpId).toBe('app.example.com');
+  });
+
   it('refuses a plain smtp: SMTP_URL in production unless it requires STARTTLS', () => {
     for (const url of [
       'smtp://mail:587',
@@ -297,6 +336,19 @@ describe('npm start with a bad value', () => {
     expect(await exitOf(child)).toBe(1);
     expect(stderr).toMatch(/PORT: must be a whole number from 0 to 65535/);
     expect(stderr).toMatch(/SESSION_MAX_AGE_SECONDS/);
+  });
+});
+
+describe('npm start in production with the WebAuthn development defaults', () => {
+  it('stops with exit code 1, naming each WEBAUTHN_ variable', async () => {
+    const { WEBAUTHN_RP_ID: _id, WEBAUTHN_RP_NAME: _name, WEBAUTHN_ORIGINS: _origins, ...withoutWebAuthn } = productionBase;
+    const child = spawnService({ ...withoutWebAuthn, BCRYPT_COST: '10' });
+    let stderr = '';
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    expect(await exitOf(child)).toBe(1);
+    expect(stderr).toMatch(/WEBAUTHN_RP_ID: must be set/);
+    expect(stderr).toMatch(/WEBAUTHN_RP_NAME: must be set/);
+    expect(stderr).toMatch(/WEBAUTHN_ORIGINS: must list/);
   });
 });
 

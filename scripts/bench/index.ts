@@ -11,7 +11,9 @@ import { fileURLToPath } from 'node:url';
 import bcrypt from 'bcrypt';
 import { build } from 'esbuild';
 import { serveCommand } from '../paths.ts';
+import { SoftwareAuthenticator } from '../../test/helpers/software-authenticator.ts';
 import { runLoad, type LoadResult } from './load.ts';
+import { runPasskeyLogins } from './passkey-load.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const WARM_UP_SECONDS = 2;
@@ -41,8 +43,14 @@ const registerBody = (n: number) =>
 const raisedLimits = {
   RATE_LIMIT_LOGIN_PER_IP: '100000000/60',
   RATE_LIMIT_REGISTER_PER_IP: '100000000/60',
+  RATE_LIMIT_PASSKEY_OPTIONS_PER_IP: '100000000/60',
+  RATE_LIMIT_PASSKEY_LOGIN_PER_IP: '100000000/60',
   LOGIN_FREE_ATTEMPTS: '1000',
 };
+
+/** A third account, with a passkey: its logins must not push `reader` out of the session cap. */
+const passkeyUser = { email: 'hopper@example.com', password: 'a load test passphrase' };
+const PASSKEY_RP = { rpId: 'auth.example.com', origin: 'https://auth.example.com' };
 
 interface Process {
   child: ChildProcess;
@@ -122,8 +130,13 @@ async function startService(concurrency: number, dir: string, extraEnv: Record<s
       // As deployed: GraphiQL and introspection off, Secure cookies (sent here over plain HTTP
       // by autocannon, which does not check).
       NODE_ENV: 'production',
-      // Production refuses an http: reset link; no mail is opened during the bench.
+      // Production refuses an http: reset or verification link; no mail is opened during the bench.
       PASSWORD_RESET_URL: 'https://auth.example.com/reset-password',
+      EMAIL_VERIFICATION_URL: 'https://auth.example.com/verify-email',
+      // And the WebAuthn development defaults; the bench's authenticator signs for this origin.
+      WEBAUTHN_RP_ID: PASSKEY_RP.rpId,
+      WEBAUTHN_RP_NAME: 'Auth API bench',
+      WEBAUTHN_ORIGINS: PASSKEY_RP.origin,
       DATABASE_URL: `file:${join(dir, `auth-${concurrency}${variant === '' ? '' : `-${variant}`}.db`)}`,
       BCRYPT_COST: String(cost),
       BCRYPT_CONCURRENCY: String(concurrency),
@@ -145,7 +158,26 @@ async function startService(concurrency: number, dir: string, extraEnv: Record<s
   if (cookie === undefined) throw new Error(`benchmark set-up failed: login answered ${await login.text()}`);
   const check = (await (await post(ME, cookie)).json()) as { data?: { me?: { email: string } } };
   if (check.data?.me?.email !== reader.email) throw new Error(`benchmark set-up failed: ${JSON.stringify(check)}`);
-  return { service, url: `${base}/graphql`, cookie, startupMs };
+  const authenticator = await addPasskey(post);
+  return { service, url: `${base}/graphql`, cookie, startupMs, authenticator };
+}
+
+/** Registers `passkeyUser` and adds a passkey on a software authenticator, through the API. */
+async function addPasskey(post: (body: string, cookie?: string) => Promise<Response>): Promise<SoftwareAuthenticator> {
+  await post(JSON.stringify({ query: REGISTER, variables: passkeyUser }));
+  const login = await post(LOGIN.replace(account.email, passkeyUser.email));
+  const cookie = login.headers.getSetCookie()[0]?.split(';')[0];
+  const options = (await (await post(JSON.stringify({ query: 'mutation { passkeyRegistrationOptions }' }), cookie)).json()) as {
+    data?: { passkeyRegistrationOptions?: unknown };
+  };
+  const authenticator = new SoftwareAuthenticator({ origin: PASSKEY_RP.origin, rpId: PASSKEY_RP.rpId });
+  const response = authenticator.create(options.data?.passkeyRegistrationOptions);
+  const registered = await post(
+    JSON.stringify({ query: 'mutation($r: JSON!) { registerPasskey(response: $r) { id } }', variables: { r: response } }),
+    cookie,
+  );
+  if (!(await registered.text()).includes('"registerPasskey":{"id"')) throw new Error('benchmark set-up failed: registerPasskey');
+  return authenticator;
 }
 
 const loggedIn = (status: number, body: string) => status === 200 && body.includes('"login":{"id"');
@@ -246,6 +278,12 @@ async function main() {
 
     const defaultRun = await loginScenarios(main.url, main.cookie);
     const registers = await runLoad({ url: main.url, connections: 32, durationSeconds: seconds, body: registerBody, accept: registered });
+    const passkeyLogins = await runPasskeyLogins({
+      url: main.url,
+      connections: 32,
+      durationSeconds: seconds,
+      authenticator: main.authenticator,
+    });
     const peakRss = peakRssMiB(main.service.child.pid!);
     await stop(main.service);
 
@@ -265,6 +303,7 @@ async function main() {
       defaultRun,
       alternativeRun,
       registers,
+      passkeyLogins,
       peakRss: Math.max(peakRss, alternativePeakRss),
       startupMs: main.startupMs,
     });
@@ -286,6 +325,7 @@ interface Figures {
   defaultRun: Awaited<ReturnType<typeof loginScenarios>>;
   alternativeRun: Awaited<ReturnType<typeof loginScenarios>>;
   registers: LoadResult;
+  passkeyLogins: LoadResult;
   peakRss: number;
   startupMs: number;
 }
@@ -379,6 +419,14 @@ function report(f: Figures) {
     `${n(f.registers.okPerSecond, 1)} ok/s, p99 ${f.registers.p99Ms} ms`,
     `bcrypt ${defaultConcurrency} at once`,
     ratio(f.registers.okPerSecond, f.bcryptRates[defaultConcurrency]!),
+    '',
+    '',
+  );
+  row(
+    'passkey logins (options + loginWithPasskey), 32 clients',
+    `${n(f.passkeyLogins.okPerSecond, 1)} ok/s, p50 ${f.passkeyLogins.p50Ms} ms, p99 ${f.passkeyLogins.p99Ms} ms per ceremony`,
+    'logins, 32 conns (default)',
+    ratio(f.passkeyLogins.okPerSecond, f.defaultRun.logins.okPerSecond),
     '',
     '',
   );

@@ -23,7 +23,9 @@ export type AuditEvent =
   | 'admin-user-enabled'
   | 'admin-sessions-revoked'
   | 'admin-role-changed'
-  | 'admin-user-deleted';
+  | 'admin-user-deleted'
+  | 'passkey-added'
+  | 'passkey-removed';
 
 export interface AuditFields {
   outcome: string;
@@ -39,6 +41,10 @@ export interface AuditFields {
   count?: number;
   /** The attempt presented a live device cookie of the account (counted for that device). */
   trustedDevice?: boolean;
+  /** How a login proved the user, when not by password: `passkey`. */
+  method?: string;
+  /** The passkey a passkey event or login concerns (its public id). */
+  passkeyId?: string;
 }
 
 /**

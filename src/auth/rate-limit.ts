@@ -45,6 +45,9 @@ export interface RateLimitPolicy {
   /** changeEmail and deleteAccount: both ask for the current password. */
   accountChangePerIp: WindowLimit;
   accountChangePerAccount: WindowLimit;
+  /** passkeyRegistrationOptions and passkeyLoginOptions: each stores a challenge. */
+  passkeyOptionsPerIp: WindowLimit;
+  passkeyLoginPerIp: WindowLimit;
 }
 
 /** Failed-login counts are forgotten a day after the first failure of a run. */

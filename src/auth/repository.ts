@@ -47,7 +47,7 @@ const DOMAIN_FIELDS_ONLY = { select: {} } as const;
  * `query` with the columns the domain reads itself added to its select. An include (or no
  * select at all) reads every column already.
  */
-function selecting<Q extends { select?: object }>(query: Q, fields: NonNullable<Q['select']>): Q {
+export function selecting<Q extends { select?: object }>(query: Q, fields: NonNullable<Q['select']>): Q {
   return query.select === undefined ? query : { ...query, select: { ...query.select, ...fields } };
 }
 

@@ -15,7 +15,7 @@ import type { ClientInfo, SelectedRow, SessionRecord, UserRecord, UserWithPasswo
 import type { AuthRepository, SessionQuery, UserQuery } from './repository.ts';
 import { idleCutoff, isSessionLive, issueSession, needsTouch, type SessionPolicy } from './sessions.ts';
 import { hashToken, isWellFormedToken } from './tokens.ts';
-import { issueTrustedDevice, type TrustedDevicePolicy } from './trusted-devices.ts';
+import { deviceTokenHash, issueTrustedDevice, type TrustedDevicePolicy } from './trusted-devices.ts';
 
 export interface AuthServiceDeps {
   repo: AuthRepository;
@@ -223,11 +223,28 @@ export class AuthService {
   }
 
   /**
+   * A session for a user proven another way than by password (a passkey), under the same rules
+   * as a password login's: the carried session ends, the caps hold, the browser gets a fresh
+   * device cookie (replacing the one it carried when that one is this user's). Null when the
+   * user's credentials changed since `user` was read.
+   */
+  async startSessionFor(
+    user: { id: string; credentialVersion: number },
+    client: ClientInfo,
+    carriedSessionId: string | null,
+    deviceToken: string | null,
+  ): Promise<{ session: IssuedSession; device: IssuedSession } | null> {
+    const tokenHash = deviceTokenHash(deviceToken);
+    const device = tokenHash === null ? null : await this.deps.repo.findTrustedDevice(tokenHash, this.deps.clock.now());
+    return this.startSession(user, client, carriedSessionId, device?.userId === user.id ? device.id : null);
+  }
+
+  /**
    * A session and a fresh device cookie (replacing `deviceId`, the one the request carried); null
    * when the user's credentials changed since `user` was read.
    */
   private async startSession(
-    user: UserWithPasswordRecord,
+    user: { id: string; credentialVersion: number },
     client: ClientInfo,
     endSessionId: string | null,
     deviceId: string | null,

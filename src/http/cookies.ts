@@ -9,13 +9,13 @@ import type {} from '@whatwg-node/server-plugin-cookies';
  * Secure, Path=/ and no Domain, so neither a sibling subdomain nor plain http can plant or
  * overwrite it. Over http in development browsers would drop it, so the plain name is used there.
  */
-export function cookieNames(production: boolean): { session: string; device: string } {
+export function cookieNames(production: boolean): { session: string; device: string; passkeyLogin: string } {
   const prefix = production ? '__Host-' : '';
-  return { session: `${prefix}session`, device: `${prefix}device` };
+  return { session: `${prefix}session`, device: `${prefix}device`, passkeyLogin: `${prefix}passkey-login` };
 }
 
 export class SessionCookies {
-  readonly #names: { session: string; device: string };
+  readonly #names: { session: string; device: string; passkeyLogin: string };
 
   constructor(
     private readonly request: Request,
@@ -52,6 +52,20 @@ export class SessionCookies {
 
   clearDevice(): Promise<void> {
     return this.write(this.#names.device, '', 0, 'strict');
+  }
+
+  /** The token binding this browser's passkey login ceremonies (auth/passkeys/challenges.ts). */
+  readPasskeyLoginToken(): Promise<string | null> {
+    return this.read(this.#names.passkeyLogin);
+  }
+
+  /**
+   * SameSite=Strict: passkeyLoginOptions and loginWithPasskey are both POSTs from the page doing
+   * the ceremony, never a cross-site navigation, so Strict costs nothing; it keeps another site
+   * from spending or planting this browser's login challenges. HttpOnly: no script reads it.
+   */
+  setPasskeyLogin(token: string, expiresAt: Date): Promise<void> {
+    return this.write(this.#names.passkeyLogin, token, expiresAt.getTime(), 'strict');
   }
 
   private async read(name: string): Promise<string | null> {

@@ -161,6 +161,43 @@ mutation DeleteUser($id: ID!) {
 }
 `;
 
+const passkeys = `# Passkeys need navigator.credentials in a page: GET
+# /passkeys runs both ceremonies with @simplewebauthn/
+# browser. Here: the options a page hands the browser,
+# and your passkeys (log in first, in the first tab).
+query Passkeys {
+  passkeys { id name createdAt lastUsedAt }
+}
+
+# Needs a session: PublicKeyCredentialCreationOptionsJSON.
+mutation PasskeyRegistrationOptions {
+  passkeyRegistrationOptions
+}
+
+# response: the RegistrationResponseJSON the browser made.
+mutation RegisterPasskey($response: JSON!, $name: String) {
+  registerPasskey(response: $response, name: $name) {
+    id name createdAt
+  }
+}
+
+# No session: options for a discoverable-credential login.
+mutation PasskeyLoginOptions {
+  passkeyLoginOptions
+}
+
+# response: the AuthenticationResponseJSON; sets the
+# session cookie, like Login.
+mutation LoginWithPasskey($response: JSON!) {
+  loginWithPasskey(response: $response) { id email }
+}
+
+# False for an id that is not one of your passkeys.
+mutation RemovePasskey($id: ID!) {
+  removePasskey(id: $id)
+}
+`;
+
 const defaultTabs: ExampleTab[] = [
   { query: signIn },
   { query: sessions, variables: variables({ id: 'an id from Sessions' }) },
@@ -175,6 +212,10 @@ const defaultTabs: ExampleTab[] = [
   {
     query: operators,
     variables: JSON.stringify({ search: 'example.com', first: 20, after: null, id: 'a user id from Users', role: 'USER' }, null, 2),
+  },
+  {
+    query: passkeys,
+    variables: variables({ response: 'the JSON from the browser', name: 'Laptop', id: 'an id from Passkeys' }),
   },
 ];
 

@@ -14,6 +14,8 @@ export const CREDENTIAL_FIELDS = new Set([
   'requestEmailVerification',
   'changeEmail',
   'deleteAccount',
+  'registerPasskey',
+  'loginWithPasskey',
 ]);
 
 /** Root fields in the credential set, each spread of a fragment counted (fragment cycles cut). */

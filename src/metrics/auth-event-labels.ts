@@ -26,6 +26,9 @@ export type EventLabel =
   | 'admin_sessions_revoked'
   | 'admin_role_changed'
   | 'admin_user_deleted'
+  | 'passkey_added'
+  | 'passkey_removed'
+  | 'passkey_options'
   | 'other';
 
 export type OutcomeLabel =
@@ -59,6 +62,8 @@ const EVENT_LABELS: Record<Exclude<AuditEvent, 'rate-limited'>, EventLabel> = {
   'admin-sessions-revoked': 'admin_sessions_revoked',
   'admin-role-changed': 'admin_role_changed',
   'admin-user-deleted': 'admin_user_deleted',
+  'passkey-added': 'passkey_added',
+  'passkey-removed': 'passkey_removed',
 };
 
 /** A refusal by a limit counts against the operation the limit guards. */
@@ -80,6 +85,9 @@ const LIMIT_EVENT_LABELS: Record<LimitName | 'hashingCapacity', EventLabel> = {
   // changeEmail and deleteAccount share these limits (both ask for the password).
   accountChangePerIp: 'account_change',
   accountChangePerAccount: 'account_change',
+  passkeyOptionsPerIp: 'passkey_options',
+  // A passkey login is a login (its audit line says `method: passkey`).
+  passkeyLoginPerIp: 'login',
   // Shedding (auth/credentials.ts) does not say which operation it refused.
   hashingCapacity: 'password_hashing',
 };

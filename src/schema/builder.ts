@@ -9,7 +9,7 @@ import { getDatamodel } from '../generated/pothos-prisma-types.ts';
 export const builder = new SchemaBuilder<{
   Context: Context;
   PrismaTypes: PrismaTypes;
-  Scalars: { DateTime: { Input: Date; Output: Date } };
+  Scalars: { DateTime: { Input: Date; Output: Date }; JSON: { Input: unknown; Output: unknown } };
   DefaultFieldNullability: false;
   AuthScopes: { admin: boolean };
 }>({

@@ -4,5 +4,6 @@ import './session.ts';
 import './password.ts';
 import './account.ts';
 import './admin.ts';
+import './passkeys.ts';
 
 export const schema = builder.toSchema({ sortSchema: false });

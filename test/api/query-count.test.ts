@@ -12,6 +12,12 @@ import {
   ChangePassword,
   DeleteAccount,
   Login,
+  LoginWithPasskey,
+  PasskeyLoginOptions,
+  PasskeyRegistrationOptions,
+  Passkeys,
+  RegisterPasskey,
+  RemovePasskey,
   Logout,
   LogoutEverywhere,
   Me,
@@ -24,7 +30,14 @@ import {
   VerifyEmail,
   ada,
 } from '../helpers/operations.ts';
+import { SoftwareAuthenticator } from '../helpers/software-authenticator.ts';
 import { RESET_MAIL, resetTokenFrom, startSmtpServer, VERIFICATION_MAIL } from '../helpers/smtp.ts';
+
+/**
+ * A passkey with its user: Prisma reads the relation with a second SELECT by id (no
+ * relationJoins preview here), the user's columns limited to the client's selection.
+ */
+const LOGIN_USER_READS = 2;
 
 type Api = Awaited<ReturnType<typeof createQueryCountingApp>>;
 
@@ -173,6 +186,70 @@ describe('queries per operation', () => {
     // with the hash (1), the device cookie's row (1); in one transaction, the lock and the
     // delete, which cascades in the database (2).
     expect(count).toEqual({ rateLimit: 5, own: 4, transactions: 1 });
+  });
+});
+
+describe('queries per passkey operation', () => {
+  /** Ada signed in with one passkey, and the authenticator holding it. */
+  async function withPasskey(): Promise<{ api: Api; authenticator: SoftwareAuthenticator; passkeyId: string }> {
+    const api = await signedIn();
+    const authenticator = new SoftwareAuthenticator();
+    const options = (await api.gql(PasskeyRegistrationOptions)).data!.passkeyRegistrationOptions;
+    const registered = await api.gql(RegisterPasskey, { response: authenticator.create(options), name: 'Laptop' });
+    return { api, authenticator, passkeyId: registered.data!.registerPasskey.id };
+  }
+
+  it('passkeyRegistrationOptions: the limit, the credentials to exclude, one challenge transaction', async () => {
+    const api = await signedIn();
+    const { count } = await api.queriesOf(() => api.gql(PasskeyRegistrationOptions));
+    // rateLimit: passkeyOptionsPerIp (1). own: the user's credentials (1); in one transaction,
+    // the challenge inserted and the owner's challenges over the cap looked for (2).
+    expect(count).toEqual({ rateLimit: 1, own: 3, transactions: 1 });
+  });
+
+  it('registerPasskey: the challenge consumed, one inserting transaction, no reload', async () => {
+    const api = await signedIn();
+    const options = (await api.gql(PasskeyRegistrationOptions)).data!.passkeyRegistrationOptions;
+    const response = new SoftwareAuthenticator().create(options);
+    const { count } = await api.queriesOf(() => api.gql(RegisterPasskey, { response, name: 'Laptop' }));
+    // own: the challenge's conditional DELETE (1); in one transaction, the user's row locked,
+    // the passkeys counted against the cap, the INSERT … RETURNING the selection (3).
+    expect(count).toEqual({ rateLimit: 0, own: 4, transactions: 1 });
+  });
+
+  it('passkeyLoginOptions: the limit and one challenge transaction', async () => {
+    const api = await createQueryCountingApp();
+    const { count } = await api.queriesOf(() => api.gql(PasskeyLoginOptions));
+    // rateLimit: passkeyOptionsPerIp (1). own: in one transaction, the challenge inserted and the
+    // browser's challenges over the cap looked for (2).
+    expect(count).toEqual({ rateLimit: 1, own: 2, transactions: 1 });
+  });
+
+  it('loginWithPasskey: the limit, the challenge, the credential with its user, the counter, one session transaction', async () => {
+    const { api, authenticator } = await withPasskey();
+    const options = (await api.gql(PasskeyLoginOptions)).data!.passkeyLoginOptions;
+    const response = authenticator.get(options);
+    const { count } = await api.queriesOf(() => api.gql(LoginWithPasskey, { response }));
+    // rateLimit: passkeyLoginPerIp (1). own: the challenge's conditional DELETE (1), the
+    // credential and the client's selection of its user (LOGIN_USER_READS), the counter's
+    // conditional UPDATE (1), the device cookie's row (1); in one transaction, the user's row
+    // locked, the carried session ended, the session inserted, sessions over the cap looked for,
+    // the old device deleted, the device inserted, devices over the cap looked for (7).
+    expect(count).toEqual({ rateLimit: 1, own: 3 + LOGIN_USER_READS + 7, transactions: 1 });
+  });
+
+  it('passkeys: one SELECT, however many there are', async () => {
+    const { api, authenticator } = await withPasskey();
+    const options = (await api.gql(PasskeyRegistrationOptions)).data!.passkeyRegistrationOptions;
+    await api.gql(RegisterPasskey, { response: authenticator.create(options) });
+    const { count } = await api.queriesOf(() => api.gql(Passkeys));
+    expect(count).toEqual({ rateLimit: 0, own: 1, transactions: 0 });
+  });
+
+  it('removePasskey: one DELETE', async () => {
+    const { api, passkeyId } = await withPasskey();
+    const { count } = await api.queriesOf(() => api.gql(RemovePasskey, { id: passkeyId }));
+    expect(count).toEqual({ rateLimit: 0, own: 1, transactions: 0 });
   });
 });
 

@@ -48,6 +48,7 @@ describe('GraphiQL in a browser', () => {
       'ChangePassword',
       'VerifyEmail',
       'Users',
+      'Passkeys',
     ]);
 
     const registered = await runOperation(page, 'Register');

@@ -20,6 +20,12 @@ export {
   RevokeUserSessionsDocument as RevokeUserSessions,
   SetUserRoleDocument as SetUserRole,
   DeleteUserDocument as DeleteUser,
+  PasskeysDocument as Passkeys,
+  PasskeyRegistrationOptionsDocument as PasskeyRegistrationOptions,
+  RegisterPasskeyDocument as RegisterPasskey,
+  PasskeyLoginOptionsDocument as PasskeyLoginOptions,
+  LoginWithPasskeyDocument as LoginWithPasskey,
+  RemovePasskeyDocument as RemovePasskey,
 } from '../../operations/generated/graphql.ts';
 
 export const ada = { email: 'ada@example.com', password: 'correct horse battery' };

@@ -7,4 +7,7 @@ export const productionEnv: Record<string, string> = {
   BCRYPT_COST: '10',
   PASSWORD_RESET_URL: 'https://app.example.com/reset-password',
   EMAIL_VERIFICATION_URL: 'https://app.example.com/verify-email',
+  WEBAUTHN_RP_ID: 'app.example.com',
+  WEBAUTHN_RP_NAME: 'Example',
+  WEBAUTHN_ORIGINS: 'https://app.example.com',
 };
