@@ -45,6 +45,7 @@ export default defineConfig({
             'test/security/mfa-at-rest.test.ts',
             'test/db/migrations.test.ts',
             'test/db/session-lookup.test.ts',
+            'test/scripts/user-role.test.ts',
             'test/postgresql/**/*.test.ts',
           ],
           globalSetup: ['test/helpers/global-setup-postgresql.ts'],

@@ -4,7 +4,8 @@
 //
 // One bundle per entry point: the service, and the migration child it spawns (which must sit
 // next to it, see src/db/migrate/migrate-child.ts). Our own code and the generated Prisma clients are
-// bundled; packages stay in node_modules, loaded by node as usual.
+// bundled; packages stay in node_modules, loaded by node as usual. Shared code and the modules
+// loaded on demand are chunks beside them.
 //
 // Several `npm start` from one checkout run this at once (a process manager starting instances,
 // a test harness), while others may already be serving: nothing here ever removes or rewrites a
@@ -32,13 +33,19 @@ function isProcessAlive(pid: number): boolean {
 async function buildInto(outdir: string): Promise<void> {
   await build({
     absWorkingDir: repoRoot,
-    entryPoints: { main: 'src/main.ts', 'migrate-cli': 'src/db/migrate/migrate-cli.ts' },
+    entryPoints: { main: 'src/main.ts', 'migrate-cli': 'src/db/migrate/migrate-cli.ts', 'user-role': 'src/cli/user-role-main.ts' },
     outdir,
     bundle: true,
     platform: 'node',
     format: 'esm',
     target: 'node20',
     packages: 'external',
+    // Modules main.ts imports only when a setting asks for them (metrics, tracing) go to chunks of
+    // their own: bundled into main.js, their packages' imports would be hoisted and load always.
+    // Chunks sit beside main.js, so that paths a module finds from import.meta.url (the migration
+    // child, the pages, the repository root) are the same whichever file it lands in.
+    splitting: true,
+    chunkNames: '[name]-[hash]',
     // Stack traces in logs point at src/ with node --enable-source-maps; off by default (memory).
     sourcemap: 'linked',
     logLevel: 'warning',
@@ -46,6 +53,11 @@ async function buildInto(outdir: string): Promise<void> {
   // The pages the service serves (src/http/pages.ts) are files read at start-up, not bundled code:
   // copied beside main.js, so dist/ alone (README, "Installing for production") serves them.
   cpSync(join(repoRoot, 'src', 'pages'), join(outdir, 'pages'), { recursive: true });
+  // The passkeys page's WebAuthn helper, served from the service (src/http/pages.ts), never a CDN.
+  cpSync(
+    join(repoRoot, 'node_modules', '@simplewebauthn', 'browser', 'dist', 'bundle', 'index.umd.min.js'),
+    join(outdir, 'pages', 'vendor', 'simplewebauthn-browser.umd.min.js'),
+  );
 }
 
 /** Builds into .dist-<hash>, unless a finished build of these inputs is there already. */

@@ -14,12 +14,18 @@ import { RateLimits } from './auth/rate-limit.ts';
 import { PrismaRateLimitStore } from './auth/rate-limit-repository.ts';
 import { AuthRepository } from './auth/repository.ts';
 import { MAX_TRUSTED_DEVICES_PER_USER } from './auth/trusted-devices.ts';
+import { AccountRepository } from './auth/account-repository.ts';
+import { AccountService } from './auth/account-service.ts';
+import { AdminRepository } from './auth/admin-repository.ts';
+import { AdminService } from './auth/admin-service.ts';
 import { CredentialCheck } from './auth/credentials.ts';
 import { PasswordService } from './auth/password-service.ts';
 import { CodeLock } from './auth/mfa/code-lock.ts';
 import { MfaRepository } from './auth/mfa/mfa-repository.ts';
 import { MfaService } from './auth/mfa/mfa-service.ts';
 import { SecretBox } from './auth/mfa/secret-box.ts';
+import { PasskeyRepository } from './auth/passkeys/repository.ts';
+import { PasskeyService } from './auth/passkeys/service.ts';
 import { AuthService, type AuthHooks, type AuthServiceDeps } from './auth/service.ts';
 import { BackgroundTasks } from './background.ts';
 import type { Clock } from './clock.ts';
@@ -40,7 +46,9 @@ import { useSecurityHeaders } from './http/security-headers.ts';
 import { useStrictRequests } from './http/strict-request.ts';
 import { createErrorLogging } from './http/yoga-logging.ts';
 import type { Logger } from './logger.ts';
-import type { Mailer } from './mail/mailer.ts';
+import { observeMailer, type Mailer } from './mail/mailer.ts';
+import type { Metrics } from './metrics/metrics.ts';
+import type { Tracing } from './tracing/tracing.ts';
 import { schema } from './schema/index.ts';
 import { locatedLike, toGraphQLError } from './schema/errors.ts';
 import { graphiqlExamples } from './http/graphiql-examples.ts';
@@ -65,38 +73,36 @@ export interface AppDeps {
    * could no longer read the secrets).
    */
   mfaEncryptionKey?: Buffer;
+  /** Prometheus metrics (METRICS_PORT); null or absent: nothing is counted. */
+  metrics?: Metrics | null;
+  /** OpenTelemetry (OTEL_EXPORTER_OTLP_ENDPOINT); null or absent: no spans. */
+  tracing?: Tracing | null;
 }
 
 export interface App {
   yoga: YogaServerInstance<ServerContext, Context>;
   auth: AuthService;
+  passkeys: PasskeyService;
   background: BackgroundTasks;
 }
 
-export function createApp({
-  config,
-  database,
-  mailer,
-  clock,
-  log,
-  isDatabaseMigrated = () => true,
-  hooks,
-  mfaEncryptionKey,
-}: AppDeps): App {
+export function createApp(deps: AppDeps): App {
+  const { config, database, clock, log, isDatabaseMigrated = () => true, hooks, metrics = null, tracing = null, mfaEncryptionKey } = deps;
   const { prisma } = database;
+  const mailer = metrics === null ? deps.mailer : observeMailer(deps.mailer, metrics.mail);
   const background = new BackgroundTasks(log);
-  const audit = new AuditLog(log);
+  const audit = new AuditLog(log, metrics?.audit ?? null);
   const rateLimitStore = new PrismaRateLimitStore(prisma);
   const limits = new RateLimits({ store: rateLimitStore, clock, policy: config.rateLimits, audit });
-  const passwords = new PasswordHasher(
-    config.bcryptCost,
-    new HashingQueue({
-      concurrency: config.bcryptConcurrency,
-      maxWaitMs: config.bcryptMaxQueueMs,
-      // About what cost 12 takes on one core; the queue times real hashes from the first on.
-      initialEstimateMs: 250 * 2 ** (config.bcryptCost - 12),
-    }),
-  );
+  const hashingQueue = new HashingQueue({
+    concurrency: config.bcryptConcurrency,
+    maxWaitMs: config.bcryptMaxQueueMs,
+    // About what cost 12 takes on one core; the queue times real hashes from the first on.
+    initialEstimateMs: 250 * 2 ** (config.bcryptCost - 12),
+    observer: metrics?.hashing ?? null,
+  });
+  metrics?.watchHashingQueue(hashingQueue);
+  const passwords = new PasswordHasher(config.bcryptCost, hashingQueue);
   passwords.prepare();
   const repo = new AuthRepository(prisma, database.sessions);
   const credentials = new CredentialCheck({ repo, passwords, limits, clock, audit });
@@ -124,8 +130,30 @@ export function createApp({
     lock: new CodeLock({ store: rateLimitStore, clock, audit }),
     issuer: config.mfaTotpIssuer,
   });
-  const auth = new AuthService(serviceDeps, credentials, mfa);
-  const services: Services = { auth, password: new PasswordService(serviceDeps, credentials), mfa };
+  const account = new AccountService(
+    {
+      ...serviceDeps,
+      accounts: new AccountRepository(prisma),
+      verification: {
+        required: config.emailVerification === 'required',
+        url: config.emailVerificationUrl,
+        ttlSeconds: config.emailVerificationTokenTtlSeconds,
+      },
+    },
+    credentials,
+  );
+  const auth = new AuthService(
+    serviceDeps,
+    credentials,
+    {
+      required: config.emailVerification === 'required',
+      mailVerificationLink: (user) => account.mailVerificationLink(user),
+    },
+    mfa,
+  );
+  const admin = new AdminService({ ...serviceDeps, admin: new AdminRepository(prisma) });
+  const passkeys = new PasskeyService(serviceDeps, new PasskeyRepository(prisma), config.webauthn, auth);
+  const services: Services = { auth, password: new PasswordService(serviceDeps, credentials), account, admin, passkeys, mfa };
 
   const errorLogging = createErrorLogging(log);
 
@@ -170,6 +198,9 @@ export function createApp({
     },
     logging: errorLogging.yogaLogger,
     plugins: [
+      // First, so that the request duration it measures includes every other plugin's work.
+      ...(metrics === null ? [] : [metrics.graphqlPlugin()]),
+      ...(tracing === null ? [] : [tracing.graphqlPlugin()]),
       useSecurityHeaders({ production: config.isProduction }),
       useStrictRequests({ maxBodyBytes: config.requestLimits.maxBodyBytes }),
       useCookies(),
@@ -185,7 +216,7 @@ export function createApp({
     ],
   });
 
-  return { yoga, auth, background };
+  return { yoga, auth, passkeys, background };
 }
 
 /** graphql-js and yoga may each wrap a resolver's error in a GraphQLError; find the thrown one. */

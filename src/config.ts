@@ -26,6 +26,14 @@ export interface Config {
   readonly mailFrom: string;
   /** Base of the link mailed for a reset; `?token=…` is appended. Default http://localhost:<PORT>/reset-password (the service's own page); https: required in production. */
   readonly passwordResetUrl: string;
+  /** `optional`: unverified accounts may log in; `required`: their right password answers EMAIL_NOT_VERIFIED. Default optional. */
+  readonly emailVerification: 'optional' | 'required';
+  /** Base of the link mailed to prove an address; `?token=…` is appended. Default http://localhost:<PORT>/verify-email (the service's own page); https: required in production. */
+  readonly emailVerificationUrl: string;
+  /** Lifetime of an email verification token, seconds. Default 86400 (24 hours). */
+  readonly emailVerificationTokenTtlSeconds: number;
+  /** The WebAuthn relying party passkeys are made for; see WebAuthnSettings. */
+  readonly webauthn: WebAuthnSettings;
   /** NODE_ENV=production: Secure cookies, mail links redacted from the log. */
   readonly isProduction: boolean;
   /** Absolute session lifetime, seconds. Default 2592000 (30 days). */
@@ -58,6 +66,10 @@ export interface Config {
   readonly introspection: boolean;
   /** GraphiQL at GET /graphql. Default: on, off in production. */
   readonly graphiql: boolean;
+  /** Port of the Prometheus endpoint (GET /metrics), away from the API's; 0 picks a free one. Default null (off). */
+  readonly metricsPort: number | null;
+  /** OpenTelemetry traces, on when an OTLP endpoint is set (the standard OTEL_* variables). Default null (off). */
+  readonly tracing: TracingSettings | null;
   /** MFA_ENCRYPTION_KEY: seals TOTP secrets (auth/mfa/secret-box.ts). Required in production; null in development, where main.ts keeps one in the data directory. */
   readonly mfaEncryptionKey: Buffer | null;
   /** MFA_ENCRYPTION_KEY_PREVIOUS: earlier keys, comma-separated; they still open what they sealed. Default none. */
@@ -66,6 +78,24 @@ export interface Config {
   readonly mfaTotpIssuer: string;
   /** pino level. Default info. */
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+export interface TracingSettings {
+  /** Where spans are POSTed: OTEL_EXPORTER_OTLP_TRACES_ENDPOINT as is, or OTEL_EXPORTER_OTLP_ENDPOINT + /v1/traces. */
+  readonly tracesUrl: string;
+  /** OTEL_EXPORTER_OTLP_(TRACES_)PROTOCOL. Default http/protobuf, as the OpenTelemetry specification says. */
+  readonly protocol: 'http/protobuf' | 'http/json';
+  /** OTEL_SERVICE_NAME. Default auth-api. */
+  readonly serviceName: string;
+}
+
+export interface WebAuthnSettings {
+  /** The domain passkeys are bound to (no scheme, no port). Default localhost; refused in production. */
+  readonly rpId: string;
+  /** The name an authenticator shows. Default Auth API. */
+  readonly rpName: string;
+  /** Origins a ceremony may come from, each on the RP ID or a subdomain of it. Default http://localhost:<PORT>. */
+  readonly origins: readonly string[];
 }
 
 export interface RequestLimits {
@@ -96,18 +126,27 @@ function defaultPasswordResetUrl(port: string | number): string {
   return `http://localhost:${String(port).trim()}/reset-password`;
 }
 
-const integer = (min: number, max: number, fallback: number) =>
-  z
-    .string()
-    .default(String(fallback))
-    .transform((value, ctx) => {
-      const n = /^\s*\d+\s*$/.test(value) ? Number(value) : Number.NaN;
-      if (!Number.isSafeInteger(n) || n < min || n > max) {
-        ctx.addIssue({ code: 'custom', message: `must be a whole number from ${min} to ${max}` });
-        return z.NEVER;
-      }
-      return n;
-    });
+/** Likewise for the verification link: the service's own /verify-email page. */
+function defaultEmailVerificationUrl(port: string | number): string {
+  return `http://localhost:${String(port).trim()}/verify-email`;
+}
+
+/** The service's own origin on a developer's machine, where the /passkeys page runs. */
+function defaultWebAuthnOrigins(port: string | number): string {
+  return `http://localhost:${String(port).trim()}`;
+}
+
+const wholeNumber = (min: number, max: number) =>
+  z.string().transform((value, ctx) => {
+    const n = /^\s*\d+\s*$/.test(value) ? Number(value) : Number.NaN;
+    if (!Number.isSafeInteger(n) || n < min || n > max) {
+      ctx.addIssue({ code: 'custom', message: `must be a whole number from ${min} to ${max}` });
+      return z.NEVER;
+    }
+    return n;
+  });
+
+const integer = (min: number, max: number, fallback: number) => z.string().default(String(fallback)).pipe(wholeNumber(min, max));
 
 const url = (protocols: readonly string[]) =>
   z.string().refine(
@@ -173,6 +212,11 @@ const flag = z
   .transform((value) => value === 'true' || value === '1')
   .optional();
 
+/** grpc would need another exporter and HTTP/2; every collector takes OTLP over HTTP too. */
+const otlpProtocol = z
+  .enum(['http/protobuf', 'http/json'], { message: 'must be http/protobuf or http/json (grpc is not supported)' })
+  .optional();
+
 const databaseUrl = z
   .string()
   .default('file:./data/auth.db')
@@ -205,6 +249,15 @@ const envSchema = z.object({
   SMTP_URL: url(['smtp:', 'smtps:']).optional(),
   MAIL_FROM: emailAddress,
   PASSWORD_RESET_URL: url(['http:', 'https:']).optional(), // default: defaultPasswordResetUrl(PORT)
+  EMAIL_VERIFICATION: z.enum(['optional', 'required'], { message: 'must be optional or required' }).default('optional'),
+  EMAIL_VERIFICATION_URL: url(['http:', 'https:']).optional(), // default: defaultEmailVerificationUrl(PORT)
+  EMAIL_VERIFICATION_TOKEN_TTL_SECONDS: integer(300, 30 * 86400, 86400),
+  WEBAUTHN_RP_ID: z
+    .string()
+    .default('localhost')
+    .refine((value) => isDomain(value), { message: 'must be a domain name like example.com (no scheme, no port)' }),
+  WEBAUTHN_RP_NAME: z.string().max(64, 'must be at most 64 characters').default('Auth API'),
+  WEBAUTHN_ORIGINS: z.string().optional(), // default: defaultWebAuthnOrigins(PORT); checked in webAuthnOriginProblems
   NODE_ENV: z.string().optional(),
   SESSION_MAX_AGE_SECONDS: integer(60, 10 * 365 * 86400, 2592000),
   SESSION_IDLE_TIMEOUT_SECONDS: integer(60, 10 * 365 * 86400, 604800),
@@ -226,6 +279,15 @@ const envSchema = z.object({
       }
       return origins;
     }),
+  METRICS_PORT: wholeNumber(0, 65535).optional(), // unset: no metrics
+  // The standard OpenTelemetry variables (others, such as OTEL_EXPORTER_OTLP_HEADERS and
+  // OTEL_BSP_*, are read by the SDK itself). No endpoint: no tracing.
+  OTEL_EXPORTER_OTLP_ENDPOINT: url(['http:', 'https:']).optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: url(['http:', 'https:']).optional(),
+  OTEL_EXPORTER_OTLP_PROTOCOL: otlpProtocol,
+  OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: otlpProtocol,
+  OTEL_SERVICE_NAME: z.string().trim().min(1, 'must not be empty').default('auth-api'),
+  OTEL_SDK_DISABLED: flag,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   RATE_LIMIT_LOGIN_PER_IP: windowLimit('100/900'),
   LOGIN_FREE_ATTEMPTS: integer(1, 1000, 5),
@@ -238,6 +300,13 @@ const envSchema = z.object({
   RATE_LIMIT_RESET_PER_ACCOUNT: windowLimit('5/3600'),
   RATE_LIMIT_CHANGE_PASSWORD_PER_IP: windowLimit('10/900'),
   RATE_LIMIT_CHANGE_PASSWORD_PER_ACCOUNT: windowLimit('5/900'),
+  RATE_LIMIT_VERIFICATION_REQUEST_PER_IP: windowLimit('10/3600'),
+  RATE_LIMIT_VERIFICATION_REQUEST_PER_EMAIL: windowLimit('3/3600'),
+  RATE_LIMIT_VERIFY_EMAIL_PER_IP: windowLimit('30/900'),
+  RATE_LIMIT_ACCOUNT_CHANGE_PER_IP: windowLimit('10/900'),
+  RATE_LIMIT_ACCOUNT_CHANGE_PER_ACCOUNT: windowLimit('5/900'),
+  RATE_LIMIT_PASSKEY_OPTIONS_PER_IP: windowLimit('100/900'),
+  RATE_LIMIT_PASSKEY_LOGIN_PER_IP: windowLimit('100/900'),
   RATE_LIMIT_VERIFY_MFA_PER_IP: windowLimit('50/900'),
   MFA_ENCRYPTION_KEY: encryptionKey.optional(),
   MFA_ENCRYPTION_KEY_PREVIOUS: encryptionKeyList,
@@ -253,13 +322,44 @@ const envSchema = z.object({
 
 /** Rules between variables; checked on the raw values so they are reported with all others. */
 function crossFieldProblems(env: Record<string, string>): string[] {
-  return productionProblems({
-    isProduction: env.NODE_ENV === 'production',
-    bcryptCost: env.BCRYPT_COST,
-    passwordResetUrl: env.PASSWORD_RESET_URL ?? defaultPasswordResetUrl(env.PORT ?? 4000),
-    smtpUrl: env.SMTP_URL,
-    mfaEncryptionKey: env.MFA_ENCRYPTION_KEY,
+  const samePort =
+    env.METRICS_PORT !== undefined && env.METRICS_PORT.trim() !== '0' && env.METRICS_PORT.trim() === (env.PORT ?? '4000').trim();
+  return [
+    ...(samePort ? ['METRICS_PORT: must differ from PORT (metrics are served away from the API)'] : []),
+    ...webAuthnOriginProblems(env),
+    ...productionProblems({
+      isProduction: env.NODE_ENV === 'production',
+      bcryptCost: env.BCRYPT_COST,
+      passwordResetUrl: env.PASSWORD_RESET_URL ?? defaultPasswordResetUrl(env.PORT ?? 4000),
+      emailVerificationUrl: env.EMAIL_VERIFICATION_URL ?? defaultEmailVerificationUrl(env.PORT ?? 4000),
+      smtpUrl: env.SMTP_URL,
+      webauthn: { rpId: env.WEBAUTHN_RP_ID, rpName: env.WEBAUTHN_RP_NAME, origins: env.WEBAUTHN_ORIGINS },
+      mfaEncryptionKey: env.MFA_ENCRYPTION_KEY,
+    }),
+  ];
+}
+
+/**
+ * Each origin must be one (scheme://host[:port]) whose host is the RP ID or a subdomain of it:
+ * browsers refuse any other pairing, so every ceremony would fail (WebAuthn, "RP ID").
+ */
+function webAuthnOriginProblems(env: Record<string, string>): string[] {
+  // The default is built from PORT, which is checked (and reported) on its own.
+  if (env.WEBAUTHN_ORIGINS === undefined) return [];
+  const rpId = env.WEBAUTHN_RP_ID ?? 'localhost';
+  return splitList(env.WEBAUTHN_ORIGINS).flatMap((origin) => {
+    if (!isOrigin(origin)) return [`WEBAUTHN_ORIGINS: "${origin}" is not an origin like https://app.example.com`];
+    const host = new URL(origin).hostname;
+    if (isDomain(rpId) && host !== rpId && !host.endsWith(`.${rpId}`)) {
+      return [`WEBAUTHN_ORIGINS: "${origin}" is not on WEBAUTHN_RP_ID (${rpId}) or a subdomain of it`];
+    }
+    return [];
   });
+}
+
+/** A host name without scheme, port or path: what WebAuthn takes as an RP ID. */
+function isDomain(value: string): boolean {
+  return /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i.test(value);
 }
 
 function splitList(value: string): string[] {
@@ -284,6 +384,21 @@ function withoutEmpty(env: Record<string, string | undefined>): Record<string, s
   return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''));
 }
 
+type ParsedEnv = z.infer<typeof envSchema>;
+
+function tracingSettings(e: ParsedEnv): TracingSettings | null {
+  if (e.OTEL_SDK_DISABLED === true) return null;
+  const base = e.OTEL_EXPORTER_OTLP_ENDPOINT;
+  // The signal's own endpoint is used as is; the general one gets the signal's path (OTLP spec).
+  const tracesUrl = e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (base === undefined ? null : `${base.replace(/\/+$/, '')}/v1/traces`);
+  if (tracesUrl === null) return null;
+  return Object.freeze({
+    tracesUrl,
+    protocol: e.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? e.OTEL_EXPORTER_OTLP_PROTOCOL ?? 'http/protobuf',
+    serviceName: e.OTEL_SERVICE_NAME,
+  });
+}
+
 export function loadConfig(env: Record<string, string | undefined>): Config {
   const raw = withoutEmpty(env);
   const parsed = envSchema.safeParse(raw);
@@ -304,6 +419,14 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     smtpUrl: e.SMTP_URL ?? null,
     mailFrom: e.MAIL_FROM,
     passwordResetUrl: e.PASSWORD_RESET_URL ?? defaultPasswordResetUrl(e.PORT),
+    emailVerification: e.EMAIL_VERIFICATION,
+    emailVerificationUrl: e.EMAIL_VERIFICATION_URL ?? defaultEmailVerificationUrl(e.PORT),
+    emailVerificationTokenTtlSeconds: e.EMAIL_VERIFICATION_TOKEN_TTL_SECONDS,
+    webauthn: Object.freeze({
+      rpId: e.WEBAUTHN_RP_ID.toLowerCase(),
+      rpName: e.WEBAUTHN_RP_NAME,
+      origins: Object.freeze(splitList(e.WEBAUTHN_ORIGINS ?? defaultWebAuthnOrigins(e.PORT))),
+    }),
     isProduction: e.NODE_ENV === 'production',
     sessionMaxAgeSeconds: e.SESSION_MAX_AGE_SECONDS,
     sessionIdleTimeoutSeconds: e.SESSION_IDLE_TIMEOUT_SECONDS,
@@ -330,6 +453,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       resetPerAccount: e.RATE_LIMIT_RESET_PER_ACCOUNT,
       changePasswordPerIp: e.RATE_LIMIT_CHANGE_PASSWORD_PER_IP,
       changePasswordPerAccount: e.RATE_LIMIT_CHANGE_PASSWORD_PER_ACCOUNT,
+      verificationRequestPerIp: e.RATE_LIMIT_VERIFICATION_REQUEST_PER_IP,
+      verificationRequestPerEmail: e.RATE_LIMIT_VERIFICATION_REQUEST_PER_EMAIL,
+      verifyEmailPerIp: e.RATE_LIMIT_VERIFY_EMAIL_PER_IP,
+      accountChangePerIp: e.RATE_LIMIT_ACCOUNT_CHANGE_PER_IP,
+      accountChangePerAccount: e.RATE_LIMIT_ACCOUNT_CHANGE_PER_ACCOUNT,
+      passkeyOptionsPerIp: e.RATE_LIMIT_PASSKEY_OPTIONS_PER_IP,
+      passkeyLoginPerIp: e.RATE_LIMIT_PASSKEY_LOGIN_PER_IP,
       verifyMfaPerIp: e.RATE_LIMIT_VERIFY_MFA_PER_IP,
     }),
     requestLimits: Object.freeze({
@@ -341,6 +471,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     }),
     introspection: e.GRAPHQL_INTROSPECTION ?? e.NODE_ENV !== 'production',
     graphiql: e.GRAPHIQL ?? e.NODE_ENV !== 'production',
+    metricsPort: e.METRICS_PORT ?? null,
+    tracing: tracingSettings(e),
     mfaEncryptionKey: e.MFA_ENCRYPTION_KEY ?? null,
     mfaPreviousEncryptionKeys: Object.freeze(e.MFA_ENCRYPTION_KEY_PREVIOUS),
     mfaTotpIssuer: e.MFA_TOTP_ISSUER,

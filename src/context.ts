@@ -1,8 +1,11 @@
 // The per-request context: who is calling (from the session cookie), from where, and the
 // services a resolver may call. The session is looked up lazily and once per request.
 import type { YogaInitialContext } from 'graphql-yoga';
+import type { AccountService } from './auth/account-service.ts';
+import type { AdminService } from './auth/admin-service.ts';
 import type { MfaService } from './auth/mfa/mfa-service.ts';
 import type { PasswordService } from './auth/password-service.ts';
+import type { PasskeyService } from './auth/passkeys/service.ts';
 import type { AuthenticatedSession, AuthService } from './auth/service.ts';
 import { UnauthenticatedError } from './auth/errors.ts';
 import { DatabaseNotReadyError } from './db/migrate/migrate-on-start.ts';
@@ -18,6 +21,12 @@ export interface Services {
   auth: AuthService;
   /** Change and reset of the password. */
   password: PasswordService;
+  /** The address's lifecycle: verification, change of address, deletion of the account. */
+  account: AccountService;
+  /** The operators' operations; who may call them is the schema's `admin` scope. */
+  admin: AdminService;
+  /** WebAuthn registration, passwordless login, and the caller's passkeys. */
+  passkeys: PasskeyService;
   /** The second factor: TOTP enrolment, the second step of a login, recovery codes. */
   mfa: MfaService;
 }

@@ -1,6 +1,6 @@
 // The only module that reads process.env or exits: config → database → migrations → app → listen.
 // On PostgreSQL the migrations may still be running (or waiting for the server) when it listens.
-import { createServer } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { createApp } from './app.ts';
@@ -13,6 +13,8 @@ import { migrateOnStart } from './db/migrate/migrate-on-start.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createLogMailer, createSmtpMailer, type Mailer } from './mail/mailer.ts';
 import { loadOrCreateDevelopmentKey } from './mfa-development-key.ts';
+import type { Metrics } from './metrics/metrics.ts';
+import type { Tracing } from './tracing/tracing.ts';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const SWEEP_INTERVAL_MS = 60 * 60 * 1000;
@@ -51,9 +53,43 @@ function mfaEncryptionKey(config: Config, database: Database, log: Logger): Buff
   return key;
 }
 
+/** Imported only when asked for: without METRICS_PORT, prom-client is never loaded. */
+async function loadMetrics(config: Config): Promise<Metrics | null> {
+  if (config.metricsPort === null) return null;
+  const { createMetrics } = await import('./metrics/metrics.ts');
+  return createMetrics();
+}
+
+/** Imported only when an OTLP endpoint is set: without one, no OpenTelemetry package is loaded. */
+async function loadTracing(config: Config): Promise<Tracing | null> {
+  if (config.tracing === null) return null;
+  const { startTracing } = await import('./tracing/tracing.ts');
+  return startTracing(config.tracing);
+}
+
+/** The database as opened, with a span per session lookup when tracing (Prisma's queries have theirs). */
+function tracedDatabase(database: Database, tracing: Tracing | null): Database {
+  return tracing === null ? database : { ...database, sessions: tracing.traceSessionLookup(database.sessions) };
+}
+
+function listenOrExit(server: Server, port: number, host: string, log: Logger, onListening: (port: number) => void): void {
+  server.once('error', (error: NodeJS.ErrnoException) => {
+    const reason = error.code === 'EADDRINUSE' ? 'the address is already in use' : error.message;
+    log.fatal({ host, port, code: error.code }, `cannot listen on ${host}:${port}: ${reason}`);
+    process.exit(1);
+  });
+  server.listen(port, host, () => onListening((server.address() as AddressInfo).port));
+}
+
+/** What the log shows for a URL on `host`: the wildcard addresses are reached as localhost. */
+function shownHost(host: string): string {
+  return host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+}
+
 async function main(): Promise<void> {
   const config = readConfig();
   const log = createLogger(config.logLevel);
+  const tracing = await loadTracing(config);
   const database = openDatabase(config);
   const migrations = await migrateOnStart(database, migrationLayout(database.target.provider, repoRoot), {
     connectTimeoutMs: config.databaseConnectTimeoutSeconds * 1000,
@@ -61,14 +97,17 @@ async function main(): Promise<void> {
   });
 
   const mailer = createMailer(config, log);
-  const { yoga, auth, background } = createApp({
+  const metrics = await loadMetrics(config);
+  const { yoga, auth, passkeys, background } = createApp({
     config,
-    database,
+    database: tracedDatabase(database, tracing),
     mailer,
     clock: systemClock,
     log,
     mfaEncryptionKey: mfaEncryptionKey(config, database, log),
     isDatabaseMigrated: migrations.isMigrated,
+    metrics,
+    tracing,
   });
 
   const sweeper = setInterval(() => {
@@ -77,19 +116,26 @@ async function main(): Promise<void> {
       (removed) => log.info({ removed }, 'expired sessions and tokens removed'),
       (err: unknown) => log.error({ err }, 'sweep failed'),
     );
+    passkeys.sweepExpired().then(
+      (challenges) => log.info({ removed: { passkeyChallenges: challenges } }, 'expired passkey challenges removed'),
+      (err: unknown) => log.error({ err }, 'passkey challenge sweep failed'),
+    );
   }, SWEEP_INTERVAL_MS);
   sweeper.unref();
 
+  let metricsServer: Server | null = null;
+  if (metrics !== null && config.metricsPort !== null) {
+    const { createMetricsServer } = await import('./metrics/server.ts');
+    metricsServer = createMetricsServer(metrics.registry, log);
+    listenOrExit(metricsServer, config.metricsPort, config.host, log, (port) => {
+      const metricsUrl = `http://${shownHost(config.host)}:${port}/metrics`;
+      log.info({ metricsUrl }, `Prometheus metrics on ${metricsUrl}`);
+    });
+  }
+
   const server = createServer(yoga);
-  server.once('error', (error: NodeJS.ErrnoException) => {
-    const reason = error.code === 'EADDRINUSE' ? 'the address is already in use' : error.message;
-    log.fatal({ host: config.host, port: config.port, code: error.code }, `cannot listen on ${config.host}:${config.port}: ${reason}`);
-    process.exit(1);
-  });
-  server.listen(config.port, config.host, () => {
-    const { port } = server.address() as AddressInfo;
-    const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-    const url = `http://${shownHost}:${port}/graphql`;
+  listenOrExit(server, config.port, config.host, log, (port) => {
+    const url = `http://${shownHost(config.host)}:${port}/graphql`;
     log.info({ url }, `Auth API listening on ${url}`);
   });
 
@@ -100,6 +146,9 @@ async function main(): Promise<void> {
     log.info({ signal }, 'shutting down: finishing in-flight requests');
     clearInterval(sweeper);
     migrations.stop();
+    // Scrapes stop with the API: a stopping instance is no longer one to watch.
+    metricsServer?.close();
+    metricsServer?.closeAllConnections();
     const force = setTimeout(() => {
       log.warn('grace period over: closing remaining connections');
       server.closeAllConnections();
@@ -109,6 +158,7 @@ async function main(): Promise<void> {
       await background.drain();
       await database.close();
       mailer.close();
+      await tracing?.shutdown();
       log.info('stopped');
       process.exitCode = 0;
     });

@@ -8,7 +8,11 @@ export interface ProductionSettings {
   bcryptCost: string | undefined;
   /** With its default applied: the default is a development address. */
   passwordResetUrl: string;
+  /** With its default applied, likewise. */
+  emailVerificationUrl: string;
   smtpUrl: string | undefined;
+  /** As set, unset meaning the development default (localhost, Auth API, http://localhost:<PORT>). */
+  webauthn: { rpId: string | undefined; rpName: string | undefined; origins: string | undefined };
   /** Presence only: its format is MFA_ENCRYPTION_KEY's own check. */
   mfaEncryptionKey: string | undefined;
 }
@@ -18,9 +22,32 @@ export function productionProblems(settings: ProductionSettings): string[] {
   return [
     ...bcryptCostProblems(settings.bcryptCost),
     ...httpsLinkProblems('PASSWORD_RESET_URL', settings.passwordResetUrl, true),
+    ...httpsLinkProblems('EMAIL_VERIFICATION_URL', settings.emailVerificationUrl, true),
     ...smtpUrlProblems(settings.smtpUrl),
+    ...webAuthnProblems(settings.webauthn),
     ...(settings.mfaEncryptionKey === undefined ? [MFA_KEY_REQUIRED] : []),
   ];
+}
+
+/**
+ * Passkeys are bound to the RP ID for good: made on a development default they would never
+ * work on the real domain, and a localhost RP ID or an http: origin is a development setup.
+ * The name is what the user's authenticator shows; it must be the service's own.
+ */
+function webAuthnProblems(webauthn: ProductionSettings['webauthn']): string[] {
+  const problems: string[] = [];
+  if (webauthn.rpId === undefined || webauthn.rpId.toLowerCase() === 'localhost') {
+    problems.push('WEBAUTHN_RP_ID: must be set to the domain of the service when NODE_ENV=production (the default is localhost)');
+  }
+  if (webauthn.rpName === undefined) {
+    problems.push('WEBAUTHN_RP_NAME: must be set to the name users know the service by when NODE_ENV=production');
+  }
+  if (webauthn.origins === undefined) {
+    problems.push('WEBAUTHN_ORIGINS: must list the https:// origins of the pages that use passkeys when NODE_ENV=production');
+  } else if (webauthn.origins.split(',').some((origin) => protocolOf(origin.trim()) !== 'https:')) {
+    problems.push('WEBAUTHN_ORIGINS: every origin must be https:// when NODE_ENV=production');
+  }
+  return problems;
 }
 
 /**
@@ -36,8 +63,7 @@ function bcryptCostProblems(raw: string | undefined): string[] {
 }
 
 /**
- * The one rule for every link the service mails (PASSWORD_RESET_URL now, EMAIL_VERIFICATION_URL
- * next): the link carries a live token, and over http: anyone on the path reads it and uses it
+ * The one rule for every link the service mails (PASSWORD_RESET_URL, EMAIL_VERIFICATION_URL): the link carries a live token, and over http: anyone on the path reads it and uses it
  * first. Loopback hosts get no exception: a mailed link is opened on the user's machine, where
  * localhost is not this service. A value that is no URL at all is left to the variable's own
  * check, so it is reported once.

@@ -12,6 +12,10 @@ import { exitOf, spawnService } from './helpers/service-process.ts';
 const productionBase = {
   NODE_ENV: 'production',
   PASSWORD_RESET_URL: 'https://app.example.com/reset',
+  EMAIL_VERIFICATION_URL: 'https://app.example.com/verify',
+  WEBAUTHN_RP_ID: 'app.example.com',
+  WEBAUTHN_RP_NAME: 'Example',
+  WEBAUTHN_ORIGINS: 'https://app.example.com',
   MFA_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
 };
 
@@ -39,7 +43,48 @@ describe('loadConfig', () => {
       logLevel: 'info',
       introspection: true,
       graphiql: true,
+      metricsPort: null,
+      tracing: null,
     });
+  });
+
+  it('turns tracing on with the standard OpenTelemetry variables', () => {
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' }).tracing).toEqual({
+      tracesUrl: 'http://collector:4318/v1/traces',
+      protocol: 'http/protobuf',
+      serviceName: 'auth-api',
+    });
+    expect(
+      loadConfig({
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318',
+        OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://traces.example.com/custom/path',
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+        OTEL_SERVICE_NAME: 'auth-eu',
+      }).tracing,
+    ).toEqual({ tracesUrl: 'https://traces.example.com/custom/path', protocol: 'http/json', serviceName: 'auth-eu' });
+    expect(
+      loadConfig({
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318',
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+        OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/protobuf',
+      }).tracing?.protocol,
+    ).toBe('http/protobuf');
+    expect(loadConfig({ OTEL_SERVICE_NAME: 'auth-eu', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' }).tracing).toBeNull();
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318', OTEL_SDK_DISABLED: 'true' }).tracing).toBeNull();
+    expect(() => loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4317' })).toThrow(/OTEL_EXPORTER_OTLP_ENDPOINT: must be a URL/);
+    expect(() => loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4317', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' })).toThrow(
+      /OTEL_EXPORTER_OTLP_PROTOCOL: must be http\/protobuf or http\/json/,
+    );
+  });
+
+  it("serves metrics only when METRICS_PORT is set, on a port other than the API's", () => {
+    expect(loadConfig({ METRICS_PORT: '9464' }).metricsPort).toBe(9464);
+    expect(loadConfig({ METRICS_PORT: '0', PORT: '0' }).metricsPort).toBe(0); // any free port, as PORT=0
+    expect(loadConfig({ METRICS_PORT: '' }).metricsPort).toBeNull();
+    expect(() => loadConfig({ METRICS_PORT: '65536' })).toThrow(/METRICS_PORT: must be a whole number from 0 to 65535/);
+    expect(() => loadConfig({ METRICS_PORT: 'on' })).toThrow(/METRICS_PORT: must be a whole number/);
+    expect(() => loadConfig({ METRICS_PORT: '4000' })).toThrow(/METRICS_PORT: must differ from PORT/);
+    expect(() => loadConfig({ METRICS_PORT: '8080', PORT: ' 8080 ' })).toThrow(/METRICS_PORT: must differ from PORT/);
   });
 
   it('has the documented defaults for limits (SECURITY.md)', () => {
@@ -54,6 +99,13 @@ describe('loadConfig', () => {
       resetPerAccount: { points: 5, durationSeconds: 3600 },
       changePasswordPerIp: { points: 10, durationSeconds: 900 },
       changePasswordPerAccount: { points: 5, durationSeconds: 900 },
+      verificationRequestPerIp: { points: 10, durationSeconds: 3600 },
+      verificationRequestPerEmail: { points: 3, durationSeconds: 3600 },
+      verifyEmailPerIp: { points: 30, durationSeconds: 900 },
+      accountChangePerIp: { points: 10, durationSeconds: 900 },
+      accountChangePerAccount: { points: 5, durationSeconds: 900 },
+      passkeyOptionsPerIp: { points: 100, durationSeconds: 900 },
+      passkeyLoginPerIp: { points: 100, durationSeconds: 900 },
       verifyMfaPerIp: { points: 50, durationSeconds: 900 },
     });
     expect(requestLimits).toEqual({ maxDepth: 8, maxAliases: 10, maxTokens: 1000, maxDirectives: 10, maxBodyBytes: 102400 });
@@ -80,6 +132,12 @@ describe('loadConfig', () => {
       SMTP_URL: 'smtp://mail:2525?requireTLS=true',
       MAIL_FROM: 'auth@example.com',
       PASSWORD_RESET_URL: 'https://app.example.com/reset',
+      EMAIL_VERIFICATION: 'required',
+      EMAIL_VERIFICATION_URL: 'https://app.example.com/verify',
+      EMAIL_VERIFICATION_TOKEN_TTL_SECONDS: '3600',
+      WEBAUTHN_RP_ID: 'example.com',
+      WEBAUTHN_RP_NAME: 'Example',
+      WEBAUTHN_ORIGINS: 'https://example.com, https://app.example.com',
       NODE_ENV: 'production',
       SESSION_MAX_AGE_SECONDS: '3600',
       SESSION_IDLE_TIMEOUT_SECONDS: '600',
@@ -102,6 +160,10 @@ describe('loadConfig', () => {
       databaseStatementTimeoutSeconds: 30,
       smtpUrl: 'smtp://mail:2525?requireTLS=true',
       passwordResetUrl: 'https://app.example.com/reset',
+      emailVerification: 'required',
+      emailVerificationUrl: 'https://app.example.com/verify',
+      emailVerificationTokenTtlSeconds: 3600,
+      webauthn: { rpId: 'example.com', rpName: 'Example', origins: ['https://example.com', 'https://app.example.com'] },
       isProduction: true,
       sessionMaxAgeSeconds: 3600,
       sessionIdleTimeoutSeconds: 600,
@@ -176,12 +238,60 @@ describe('loadConfig', () => {
     expect(loadConfig({ PASSWORD_RESET_URL: 'http://localhost:5173/reset' }).passwordResetUrl).toBe('http://localhost:5173/reset');
   });
 
-  it('has one https rule for every mailed link, ready for the next variable', () => {
+  it('refuses an http: EMAIL_VERIFICATION_URL in production, its default included', () => {
+    for (const url of [undefined, 'http://localhost:4000/verify-email', 'http://app.example.com/verify']) {
+      expect(() => loadConfig({ ...productionBase, EMAIL_VERIFICATION_URL: url })).toThrow(
+        /EMAIL_VERIFICATION_URL: must be an https: URL when NODE_ENV=production/,
+      );
+    }
+  });
+
+  it('points the default verification link at the configured PORT, and reads the verification settings', () => {
+    expect(loadConfig({ PORT: '8080' })).toMatchObject({
+      emailVerificationUrl: 'http://localhost:8080/verify-email',
+      emailVerification: 'optional',
+      emailVerificationTokenTtlSeconds: 86400,
+    });
+    expect(() => loadConfig({ EMAIL_VERIFICATION: 'always' })).toThrow(/EMAIL_VERIFICATION: must be optional or required/);
+    expect(() => loadConfig({ EMAIL_VERIFICATION_TOKEN_TTL_SECONDS: '10' })).toThrow(/EMAIL_VERIFICATION_TOKEN_TTL_SECONDS/);
+  });
+
+  it('has one https rule for every mailed link', () => {
     expect(httpsLinkProblems('EMAIL_VERIFICATION_URL', 'http://app.example.com/verify', true)).toEqual([
       expect.stringMatching(/^EMAIL_VERIFICATION_URL: must be an https: URL when NODE_ENV=production/),
     ]);
     expect(httpsLinkProblems('EMAIL_VERIFICATION_URL', 'https://app.example.com/verify', true)).toEqual([]);
     expect(httpsLinkProblems('EMAIL_VERIFICATION_URL', 'http://app.example.com/verify', false)).toEqual([]);
+  });
+
+  it('has the WebAuthn defaults of the contract, the origin on the port it listens on', () => {
+    expect(loadConfig({}).webauthn).toEqual({ rpId: 'localhost', rpName: 'Auth API', origins: ['http://localhost:4000'] });
+    expect(loadConfig({ PORT: '8080' }).webauthn.origins).toEqual(['http://localhost:8080']);
+  });
+
+  it('refuses a WebAuthn origin that is not on the RP ID, and an RP ID that is not a domain', () => {
+    expect(() => loadConfig({ WEBAUTHN_RP_ID: 'example.com', WEBAUTHN_ORIGINS: 'https://evil.com' })).toThrow(
+      /WEBAUTHN_ORIGINS: "https:\/\/evil.com" is not on WEBAUTHN_RP_ID/,
+    );
+    expect(() => loadConfig({ WEBAUTHN_RP_ID: 'example.com', WEBAUTHN_ORIGINS: 'https://notexample.com' })).toThrow(/WEBAUTHN_ORIGINS/);
+    expect(() => loadConfig({ WEBAUTHN_ORIGINS: 'localhost:4000' })).toThrow(/WEBAUTHN_ORIGINS: "localhost:4000" is not an origin/);
+    expect(() => loadConfig({ WEBAUTHN_RP_ID: 'https://example.com' })).toThrow(/WEBAUTHN_RP_ID: must be a domain name/);
+    expect(loadConfig({ WEBAUTHN_RP_ID: 'example.com', WEBAUTHN_ORIGINS: 'https://login.example.com' }).webauthn.origins).toEqual([
+      'https://login.example.com',
+    ]);
+  });
+
+  it('refuses the WebAuthn development defaults in production', () => {
+    const { WEBAUTHN_RP_ID: _id, WEBAUTHN_RP_NAME: _name, WEBAUTHN_ORIGINS: _origins, ...withoutWebAuthn } = productionBase;
+    const attempt = () => loadConfig(withoutWebAuthn);
+    expect(attempt).toThrow(/WEBAUTHN_RP_ID: must be set[^]*WEBAUTHN_RP_NAME: must be set[^]*WEBAUTHN_ORIGINS: must list/);
+    expect(() => loadConfig({ ...productionBase, WEBAUTHN_RP_ID: 'localhost', WEBAUTHN_ORIGINS: 'https://localhost' })).toThrow(
+      /WEBAUTHN_RP_ID: must be set to the domain/,
+    );
+    expect(() => loadConfig({ ...productionBase, WEBAUTHN_ORIGINS: 'http://app.example.com' })).toThrow(
+      /WEBAUTHN_ORIGINS: every origin must be https:/,
+    );
+    expect(loadConfig(productionBase).webauthn.rpId).toBe('app.example.com');
   });
 
   it('refuses a plain smtp: SMTP_URL in production unless it requires STARTTLS', () => {
@@ -279,8 +389,22 @@ describe('npm start with a bad value', () => {
   });
 });
 
+describe('npm start in production with the WebAuthn development defaults', () => {
+  it('stops with exit code 1, naming each WEBAUTHN_ variable', async () => {
+    const { WEBAUTHN_RP_ID: _id, WEBAUTHN_RP_NAME: _name, WEBAUTHN_ORIGINS: _origins, ...withoutWebAuthn } = productionBase;
+    const child = spawnService({ ...withoutWebAuthn, BCRYPT_COST: '10' });
+    let stderr = '';
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    expect(await exitOf(child)).toBe(1);
+    expect(stderr).toMatch(/WEBAUTHN_RP_ID: must be set/);
+    expect(stderr).toMatch(/WEBAUTHN_RP_NAME: must be set/);
+    expect(stderr).toMatch(/WEBAUTHN_ORIGINS: must list/);
+  });
+});
+
 describe('npm start on a port that is taken', () => {
-  it('stops with exit code 1, saying the address is already in use', async () => {
+  /** Starts the service with a port another server holds; its exit code and output. */
+  async function startOnTakenPort(envFor: (port: number) => Record<string, string>) {
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const { port } = blocker.address() as AddressInfo;
@@ -289,10 +413,21 @@ describe('npm start on a port that is taken', () => {
       blocker.close();
       rmSync(dir, { recursive: true, force: true });
     });
-    const child = spawnService({ PORT: String(port), DATABASE_URL: `file:${dir}/auth.db` });
+    const child = spawnService({ ...envFor(port), DATABASE_URL: `file:${dir}/auth.db` });
     let stdout = '';
     child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    expect(await exitOf(child)).toBe(1);
+    return { port, exitCode: await exitOf(child), stdout };
+  }
+
+  it('stops with exit code 1, saying the address is already in use', async () => {
+    const { port, exitCode, stdout } = await startOnTakenPort((taken) => ({ PORT: String(taken) }));
+    expect(exitCode).toBe(1);
+    expect(stdout).toContain(`cannot listen on 127.0.0.1:${port}: the address is already in use`);
+  });
+
+  it('stops alike when METRICS_PORT is taken', async () => {
+    const { port, exitCode, stdout } = await startOnTakenPort((taken) => ({ METRICS_PORT: String(taken) }));
+    expect(exitCode).toBe(1);
     expect(stdout).toContain(`cannot listen on 127.0.0.1:${port}: the address is already in use`);
   });
 });

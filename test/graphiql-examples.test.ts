@@ -1,6 +1,6 @@
 // The tabs GraphiQL opens with must run as they stand: valid against the schema, every
 // variable given a value, and together they show every operation an app sends.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { Kind, parse, validate, type OperationDefinitionNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { graphiqlExamples } from '../src/http/graphiql-examples.ts';
@@ -23,10 +23,11 @@ describe('GraphiQL example tabs', () => {
     expect(given.sort()).toEqual([...new Set(declared)].sort());
   });
 
-  it('show every operation of operations/auth.graphql, the first tab register, login and me', () => {
+  it('show every operation of operations/*.graphql, the first tab register, login and me', () => {
     const names = (document: string) => operationsOf(document).map((op) => op.name?.value);
     const shown = tabs.flatMap((tab) => names(tab.query));
-    const sent = names(readFileSync(new URL('../operations/auth.graphql', import.meta.url), 'utf8'));
+    const files = readdirSync(new URL('../operations/', import.meta.url)).filter((file) => file.endsWith('.graphql'));
+    const sent = files.flatMap((file) => names(readFileSync(new URL(`../operations/${file}`, import.meta.url), 'utf8')));
     expect(shown.sort()).toEqual(sent.sort());
     expect(names(tabs[0]!.query)).toEqual(expect.arrayContaining(['Register', 'Login', 'Me']));
   });

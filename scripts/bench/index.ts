@@ -12,7 +12,9 @@ import { fileURLToPath } from 'node:url';
 import bcrypt from 'bcrypt';
 import { build } from 'esbuild';
 import { serveCommand } from '../paths.ts';
+import { SoftwareAuthenticator } from '../../test/helpers/software-authenticator.ts';
 import { runLoad, type LoadResult } from './load.ts';
+import { runPasskeyLogins } from './passkey-load.ts';
 import { secondFactorEnv, verifyMfaThroughput } from './second-factor.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -45,8 +47,14 @@ const registerBody = (n: number) =>
 const raisedLimits = {
   RATE_LIMIT_LOGIN_PER_IP: '100000000/60',
   RATE_LIMIT_REGISTER_PER_IP: '100000000/60',
+  RATE_LIMIT_PASSKEY_OPTIONS_PER_IP: '100000000/60',
+  RATE_LIMIT_PASSKEY_LOGIN_PER_IP: '100000000/60',
   LOGIN_FREE_ATTEMPTS: '1000',
 };
+
+/** A third account, with a passkey: its logins must not push `reader` out of the session cap. */
+const passkeyUser = { email: 'hopper@example.com', password: 'a load test passphrase' };
+const PASSKEY_RP = { rpId: 'auth.example.com', origin: 'https://auth.example.com' };
 
 interface Process {
   child: ChildProcess;
@@ -114,8 +122,10 @@ async function bcryptPerSecond(concurrency: number, durationSeconds: number): Pr
   return done / ((performance.now() - started) / 1000);
 }
 
-async function startService(concurrency: number, dir: string) {
+/** `extraEnv`: settings under test (METRICS_PORT), each run on a database of its own. */
+async function startService(concurrency: number, dir: string, extraEnv: Record<string, string> = {}) {
   const spawnedAt = performance.now();
+  const variant = Object.keys(extraEnv).join('-').toLowerCase();
   const service = await startProcess(
     serveCommand,
     {
@@ -124,14 +134,20 @@ async function startService(concurrency: number, dir: string) {
       // As deployed: GraphiQL and introspection off, Secure cookies (sent here over plain HTTP
       // by autocannon, which does not check).
       NODE_ENV: 'production',
-      // Production refuses an http: reset link; no mail is opened during the bench.
+      // Production refuses an http: reset or verification link; no mail is opened during the bench.
       PASSWORD_RESET_URL: 'https://auth.example.com/reset-password',
+      EMAIL_VERIFICATION_URL: 'https://auth.example.com/verify-email',
       // Production refuses to start without one; a throwaway key for the throwaway database.
       MFA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-      DATABASE_URL: `file:${join(dir, `auth-${concurrency}.db`)}`,
+      // And the WebAuthn development defaults; the bench's authenticator signs for this origin.
+      WEBAUTHN_RP_ID: PASSKEY_RP.rpId,
+      WEBAUTHN_RP_NAME: 'Auth API bench',
+      WEBAUTHN_ORIGINS: PASSKEY_RP.origin,
+      DATABASE_URL: `file:${join(dir, `auth-${concurrency}${variant === '' ? '' : `-${variant}`}.db`)}`,
       BCRYPT_COST: String(cost),
       BCRYPT_CONCURRENCY: String(concurrency),
       ...raisedLimits,
+      ...extraEnv,
     },
     (line) => (typeof line.url === 'string' ? Number(new URL(line.url).port) : null),
   );
@@ -148,7 +164,26 @@ async function startService(concurrency: number, dir: string) {
   if (cookie === undefined) throw new Error(`benchmark set-up failed: login answered ${await login.text()}`);
   const check = (await (await post(ME, cookie)).json()) as { data?: { me?: { email: string } } };
   if (check.data?.me?.email !== reader.email) throw new Error(`benchmark set-up failed: ${JSON.stringify(check)}`);
-  return { service, url: `${base}/graphql`, cookie, startupMs };
+  const authenticator = await addPasskey(post);
+  return { service, url: `${base}/graphql`, cookie, startupMs, authenticator };
+}
+
+/** Registers `passkeyUser` and adds a passkey on a software authenticator, through the API. */
+async function addPasskey(post: (body: string, cookie?: string) => Promise<Response>): Promise<SoftwareAuthenticator> {
+  await post(JSON.stringify({ query: REGISTER, variables: passkeyUser }));
+  const login = await post(LOGIN.replace(account.email, passkeyUser.email));
+  const cookie = login.headers.getSetCookie()[0]?.split(';')[0];
+  const options = (await (await post(JSON.stringify({ query: 'mutation { passkeyRegistrationOptions }' }), cookie)).json()) as {
+    data?: { passkeyRegistrationOptions?: unknown };
+  };
+  const authenticator = new SoftwareAuthenticator({ origin: PASSKEY_RP.origin, rpId: PASSKEY_RP.rpId });
+  const response = authenticator.create(options.data?.passkeyRegistrationOptions);
+  const registered = await post(
+    JSON.stringify({ query: 'mutation($r: JSON!) { registerPasskey(response: $r) { id } }', variables: { r: response } }),
+    cookie,
+  );
+  if (!(await registered.text()).includes('"registerPasskey":{"id"')) throw new Error('benchmark set-up failed: registerPasskey');
+  return authenticator;
 }
 
 const loggedIn = (status: number, body: string) => status === 200 && body.includes('"login":{"id"');
@@ -233,8 +268,28 @@ async function main() {
       cookie: main.cookie,
       accept: answeredMe,
     });
+    // The same `me` with Prometheus metrics on, right after the figure it is compared with.
+    const metered = await startService(defaultConcurrency, dir, { METRICS_PORT: '0' });
+    await runLoad({ url: metered.url, connections: 32, durationSeconds: WARM_UP_SECONDS, body: ME, cookie: metered.cookie });
+    const meteredMe32 = await runLoad({
+      url: metered.url,
+      connections: 32,
+      durationSeconds: seconds,
+      body: ME,
+      cookie: metered.cookie,
+      accept: answeredMe,
+    });
+    const meteredPeakRss = peakRssMiB(metered.service.child.pid!);
+    await stop(metered.service);
+
     const defaultRun = await loginScenarios(main.url, main.cookie);
     const registers = await runLoad({ url: main.url, connections: 32, durationSeconds: seconds, body: registerBody, accept: registered });
+    const passkeyLogins = await runPasskeyLogins({
+      url: main.url,
+      connections: 32,
+      durationSeconds: seconds,
+      authenticator: main.authenticator,
+    });
     const peakRss = peakRssMiB(main.service.child.pid!);
     await stop(main.service);
 
@@ -257,9 +312,12 @@ async function main() {
       ceiling128,
       me32,
       me128,
+      meteredMe32,
+      meteredPeakRss,
       defaultRun,
       alternativeRun,
       registers,
+      passkeyLogins,
       verifyMfa,
       peakRss: Math.max(peakRss, alternativePeakRss),
       startupMs: main.startupMs,
@@ -276,9 +334,13 @@ interface Figures {
   ceiling128: LoadResult;
   me32: LoadResult;
   me128: LoadResult;
+  /** `me` with METRICS_PORT set, and that service's peak RSS. */
+  meteredMe32: LoadResult;
+  meteredPeakRss: number;
   defaultRun: Awaited<ReturnType<typeof loginScenarios>>;
   alternativeRun: Awaited<ReturnType<typeof loginScenarios>>;
   registers: LoadResult;
+  passkeyLogins: LoadResult;
   verifyMfa: LoadResult;
   peakRss: number;
   startupMs: number;
@@ -326,6 +388,15 @@ function report(f: Figures) {
     '',
   );
 
+  row(
+    'service `me` with metrics on (METRICS_PORT), 32 conns',
+    `${n(f.meteredMe32.okPerSecond)} req/s, p50 ${f.meteredMe32.p50Ms} ms, p99 ${f.meteredMe32.p99Ms} ms; peak RSS ${n(f.meteredPeakRss, 1)} MiB`,
+    'service `me` 32',
+    `${ratio(f.meteredMe32.okPerSecond, f.me32.okPerSecond)} req/s, ${ratio(f.meteredMe32.p99Ms, f.me32.p99Ms)} p99`,
+    '',
+    '',
+  );
+
   for (const [label, run, concurrency] of [
     ['default', f.defaultRun, defaultConcurrency],
     ['alternative', f.alternativeRun, alternativeConcurrency],
@@ -364,6 +435,14 @@ function report(f: Figures) {
     `${n(f.registers.okPerSecond, 1)} ok/s, p99 ${f.registers.p99Ms} ms`,
     `bcrypt ${defaultConcurrency} at once`,
     ratio(f.registers.okPerSecond, f.bcryptRates[defaultConcurrency]!),
+    '',
+    '',
+  );
+  row(
+    'passkey logins (options + loginWithPasskey), 32 clients',
+    `${n(f.passkeyLogins.okPerSecond, 1)} ok/s, p50 ${f.passkeyLogins.p50Ms} ms, p99 ${f.passkeyLogins.p99Ms} ms per ceremony`,
+    'logins, 32 conns (default)',
+    ratio(f.passkeyLogins.okPerSecond, f.defaultRun.logins.okPerSecond),
     '',
     '',
   );

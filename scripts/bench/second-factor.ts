@@ -51,7 +51,7 @@ async function prepareAccount(url: string, n: number): Promise<Array<{ body: str
   if (codes === undefined) throw new Error(`second-factor set-up failed: ${JSON.stringify(confirmed.body)}`);
   const requests = [];
   for (const code of codes) {
-    const challenge = (await post(url, LOGIN, credentials)).cookies.find((c) => c.startsWith('mfa_challenge='));
+    const challenge = (await post(url, LOGIN, credentials)).cookies.find((c) => c.startsWith('mfa-challenge='));
     if (challenge === undefined) throw new Error('second-factor set-up failed: login set no challenge cookie');
     requests.push({ body: JSON.stringify({ query: VERIFY, variables: { code } }), cookie: challenge });
   }

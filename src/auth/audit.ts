@@ -14,6 +14,18 @@ export type AuditEvent =
   | 'password-reset'
   | 'password-reset-requested'
   | 'rate-limited'
+  | 'email-verified'
+  | 'email-changed'
+  | 'email-verification-requested'
+  | 'email-change-requested'
+  | 'account-deleted'
+  | 'admin-user-disabled'
+  | 'admin-user-enabled'
+  | 'admin-sessions-revoked'
+  | 'admin-role-changed'
+  | 'admin-user-deleted'
+  | 'passkey-added'
+  | 'passkey-removed'
   // Second factor (auth/mfa/): never the code or the secret, only what happened.
   | 'mfa-enrollment-started'
   | 'mfa-enabled'
@@ -24,7 +36,11 @@ export type AuditEvent =
 
 export interface AuditFields {
   outcome: string;
+  /** The account acted on. */
   userId?: string | null;
+  /** The administrator who acted, for the operators' events. */
+  actorId?: string;
+  role?: string;
   sessionId?: string;
   reason?: string;
   limit?: string;
@@ -32,19 +48,31 @@ export interface AuditFields {
   count?: number;
   /** The attempt presented a live device cookie of the account (counted for that device). */
   trustedDevice?: boolean;
-  /** Second factor: which kind of code was used or refused. */
-  method?: 'totp' | 'recovery-code';
+  /** How a login proved the user, when not by password: `passkey`; for second-factor events, which kind of code: `totp` or `recovery-code`. */
+  method?: string;
+  /** The passkey a passkey event or login concerns (its public id). */
+  passkeyId?: string;
   /** Second factor: the operation a code was checked for. */
   operation?: string;
 }
 
+/**
+ * Told of every event as it is recorded (metrics count them). It receives the fields but never
+ * the client: what it keeps must not identify anyone.
+ */
+export type AuditObserver = (event: AuditEvent, fields: AuditFields) => void;
+
 export class AuditLog {
-  constructor(private readonly log: Logger) {}
+  constructor(
+    private readonly log: Logger,
+    private readonly observer: AuditObserver | null = null,
+  ) {}
 
   record(event: AuditEvent, client: ClientInfo, fields: AuditFields): void {
     this.log.info(
       { audit: true, event, ...fields, userId: fields.userId ?? null, ip: client.ipAddress, userAgent: client.userAgent },
       `audit: ${event} ${fields.outcome}`,
     );
+    this.observer?.(event, fields);
   }
 }

@@ -1,6 +1,6 @@
 import { domainToASCII } from 'node:url';
 import { REFUSED_CHARACTER_MESSAGE, hasRefusedCharacter } from './characters.ts';
-import { InvalidInputError } from './errors.ts';
+import { InvalidInputError, type InputField } from './errors.ts';
 
 const MAX_EMAIL_LENGTH = 254; // RFC 5321 path limit
 const MAX_LOCAL_PART_LENGTH = 64;
@@ -14,26 +14,26 @@ const EMAIL_PATTERN = /^[^\s@"<>()[\],;:\\]+@(?:[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p
  * `ada@xn--bcher-kva.example` are one account. Refused characters are checked here as well as
  * at the edge, since the service is also called without GraphQL (scripts, tests).
  */
-export function normaliseEmail(raw: string): string {
+export function normaliseEmail(raw: string, field: InputField = 'email'): string {
   const trimmed = raw.trim();
-  if (trimmed.length === 0) throw new InvalidInputError('email', 'Email is required.');
+  if (trimmed.length === 0) throw new InvalidInputError(field, 'Email is required.');
   // Checked before any conversion, so megabytes of input cost nothing more.
-  if (trimmed.length > MAX_EMAIL_LENGTH) throw new InvalidInputError('email', 'Email is too long.');
-  if (hasRefusedCharacter(raw)) throw new InvalidInputError('email', `email ${REFUSED_CHARACTER_MESSAGE}`);
-  const email = withAsciiDomain(trimmed.normalize('NFC').toLowerCase());
-  if (email.length > MAX_EMAIL_LENGTH) throw new InvalidInputError('email', 'Email is too long.');
+  if (trimmed.length > MAX_EMAIL_LENGTH) throw new InvalidInputError(field, 'Email is too long.');
+  if (hasRefusedCharacter(raw)) throw new InvalidInputError(field, `${field} ${REFUSED_CHARACTER_MESSAGE}`);
+  const email = withAsciiDomain(trimmed.normalize('NFC').toLowerCase(), field);
+  if (email.length > MAX_EMAIL_LENGTH) throw new InvalidInputError(field, 'Email is too long.');
   const localPart = email.slice(0, email.lastIndexOf('@'));
   if (!EMAIL_PATTERN.test(email) || localPart.length > MAX_LOCAL_PART_LENGTH) {
-    throw new InvalidInputError('email', 'Email is not a valid address.');
+    throw new InvalidInputError(field, 'Email is not a valid address.');
   }
   return email;
 }
 
 /** The address with its domain as IDNA ASCII; a domain with no valid ASCII form is refused. */
-function withAsciiDomain(email: string): string {
+function withAsciiDomain(email: string, field: InputField): string {
   const at = email.lastIndexOf('@');
-  if (at < 0) throw new InvalidInputError('email', 'Email is not a valid address.');
+  if (at < 0) throw new InvalidInputError(field, 'Email is not a valid address.');
   const domain = domainToASCII(email.slice(at + 1));
-  if (domain === '') throw new InvalidInputError('email', 'Email is not a valid address.');
+  if (domain === '') throw new InvalidInputError(field, 'Email is not a valid address.');
   return `${email.slice(0, at + 1)}${domain}`;
 }

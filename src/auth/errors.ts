@@ -53,7 +53,15 @@ export class UnauthenticatedError extends AuthError {
 export class InvalidTokenError extends AuthError {
   readonly code = 'INVALID_TOKEN';
   constructor() {
-    super('This reset link is invalid or has expired.');
+    super('This link is invalid, has expired or was already used.');
+  }
+}
+
+/** Only after the right password (API.md): it tells nothing to someone who does not hold it. */
+export class EmailNotVerifiedError extends AuthError {
+  readonly code = 'EMAIL_NOT_VERIFIED';
+  constructor() {
+    super('Confirm your email address first: open the link we mailed you, or ask for a new one.');
   }
 }
 
@@ -61,6 +69,22 @@ export class RateLimitedError extends AuthError {
   readonly code = 'RATE_LIMITED';
   constructor(readonly retryAfterSeconds: number) {
     super('Too many attempts. Try again later.');
+  }
+}
+
+/** Only after the credentials were proven (API.md): it tells nothing to someone who does not hold them. */
+export class AccountDisabledError extends AuthError {
+  readonly code = 'ACCOUNT_DISABLED';
+  constructor() {
+    super('This account has been disabled by an administrator.');
+  }
+}
+
+/** An operation for administrators, called with a session that is not one. */
+export class ForbiddenError extends AuthError {
+  readonly code = 'FORBIDDEN';
+  constructor() {
+    super('Only administrators may do this.');
   }
 }
 

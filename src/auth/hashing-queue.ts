@@ -18,6 +18,13 @@ export interface HashingQueueOptions {
   maxWaitMs: number;
   /** What one hash is assumed to take until hashes have been timed. */
   initialEstimateMs: number;
+  /** Told of each refusal and each finished hash (metrics); null: nobody listens. */
+  observer?: HashingObserver | null;
+}
+
+export interface HashingObserver {
+  shed(): void;
+  hashed(durationMs: number): void;
 }
 
 /** Weight of the newest timing in the running average. */
@@ -43,6 +50,7 @@ export class HashingQueue {
   assertCapacity(): void {
     const finishMs = this.expectedFinishMs();
     if (finishMs > this.options.maxWaitMs) {
+      this.options.observer?.shed();
       throw new HashingOverloadedError(Math.max(1, Math.ceil((finishMs - this.options.maxWaitMs) / 1000)));
     }
   }
@@ -54,7 +62,9 @@ export class HashingQueue {
       try {
         return await work();
       } finally {
-        this.#averageMs += SMOOTHING * (performance.now() - started - this.#averageMs);
+        const durationMs = performance.now() - started;
+        this.#averageMs += SMOOTHING * (durationMs - this.#averageMs);
+        this.options.observer?.hashed(durationMs);
       }
     }) as Promise<T>;
   }

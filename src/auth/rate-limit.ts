@@ -39,6 +39,15 @@ export interface RateLimitPolicy {
   resetPerAccount: WindowLimit;
   changePasswordPerIp: WindowLimit;
   changePasswordPerAccount: WindowLimit;
+  verificationRequestPerIp: WindowLimit;
+  verificationRequestPerEmail: WindowLimit;
+  verifyEmailPerIp: WindowLimit;
+  /** changeEmail and deleteAccount: both ask for the current password. */
+  accountChangePerIp: WindowLimit;
+  accountChangePerAccount: WindowLimit;
+  /** passkeyRegistrationOptions and passkeyLoginOptions: each stores a challenge. */
+  passkeyOptionsPerIp: WindowLimit;
+  passkeyLoginPerIp: WindowLimit;
   /** Every check of a second-factor code (verifyMfa, and the code-taking operations of a session). */
   verifyMfaPerIp: WindowLimit;
 }
@@ -108,6 +117,18 @@ export class RateLimits {
   /** The attempt was counted but its password never checked (the service shed it). */
   async refundPasswordAttempt(subject: LoginSubject): Promise<void> {
     await this.#giveBack(backoffKeys(subject).failures, this.deps.clock.now());
+  }
+
+  /**
+   * A deleted account's counters: every counter keyed by its address or its id, so no row
+   * holds the address afterwards (the deletion proved the password; nothing is lost to an
+   * attacker, who would need it too).
+   */
+  async forgetAccount(account: { email: string; userId: string }): Promise<void> {
+    const windowNames = Object.keys(this.deps.policy).filter((name) => name !== 'loginPerAccount');
+    const { failures, pause } = backoffKeys({ email: account.email });
+    const keys = windowNames.flatMap((name) => [`${name}:${account.email}`, `${name}:${account.userId}`]);
+    await this.deps.store.deleteCounters([...keys, failures, pause]);
   }
 
   /** The right password: the subject's run of failures is over. */

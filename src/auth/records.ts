@@ -5,7 +5,13 @@ export interface UserRecord {
   id: string;
   email: string;
   createdAt: Date;
+  emailVerified: boolean;
+  /** Read on every request (the session lookup), so a demotion counts from the next request. */
+  role: Role;
+  disabled: boolean;
 }
+
+export type Role = 'USER' | 'ADMIN';
 
 /**
  * A row read with a selection the schema planned from the client's GraphQL selection (see

@@ -13,7 +13,7 @@ import { EmailTakenError, InvalidTokenError } from './errors.ts';
 import type { NewSession, NewTrustedDevice, SelectedRow, SessionRecord, UserWithPasswordRecord } from './records.ts';
 
 /** What a UserRecord and a SessionRecord hold (test/db/session-lookup.test.ts reads the same). */
-export const userFields = { id: true, email: true, createdAt: true } as const;
+export const userFields = { id: true, email: true, createdAt: true, emailVerified: true, role: true, disabled: true } as const;
 export const sessionFields = {
   id: true,
   userId: true,
@@ -23,7 +23,7 @@ export const sessionFields = {
   userAgent: true,
 } as const;
 
-type Tx = Prisma.TransactionClient;
+export type Tx = Prisma.TransactionClient;
 
 /**
  * What the schema plans from the client's GraphQL selection (the Pothos Prisma plugin's `query`):
@@ -47,7 +47,7 @@ const DOMAIN_FIELDS_ONLY = { select: {} } as const;
  * `query` with the columns the domain reads itself added to its select. An include (or no
  * select at all) reads every column already.
  */
-function selecting<Q extends { select?: object }>(query: Q, fields: NonNullable<Q['select']>): Q {
+export function selecting<Q extends { select?: object }>(query: Q, fields: NonNullable<Q['select']>): Q {
   return query.select === undefined ? query : { ...query, select: { ...query.select, ...fields } };
 }
 
@@ -81,7 +81,7 @@ async function trimNewest(rows: PerUserRows, userId: string, keep: number): Prom
  * With `expectedVersion`, only while the credentials are still those a caller checked. False when
  * no row matched (the user is gone, or the password changed since it was read).
  */
-async function lockUser(tx: Tx, userId: string, expectedVersion: number | null = null): Promise<boolean> {
+export async function lockUser(tx: Tx, userId: string, expectedVersion: number | null = null): Promise<boolean> {
   const count =
     expectedVersion === null
       ? await tx.$executeRaw`UPDATE "User" SET "credentialVersion" = "credentialVersion" WHERE "id" = ${userId}`
@@ -89,7 +89,7 @@ async function lockUser(tx: Tx, userId: string, expectedVersion: number | null =
   return count === 1;
 }
 
-function isUniqueViolation(error: unknown): boolean {
+export function isUniqueViolation(error: unknown): boolean {
   return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
 }
 
@@ -265,7 +265,8 @@ export class AuthRepository {
       });
       await tx.user.update({
         where: { id: token.userId },
-        data: { passwordHash: input.passwordHash, passwordChangedAt: input.now, credentialVersion: { increment: 1 } },
+        // The link reached the mailbox: the address is proven too (API.md).
+        data: { passwordHash: input.passwordHash, passwordChangedAt: input.now, credentialVersion: { increment: 1 }, emailVerified: true },
       });
       await tx.passwordResetToken.deleteMany({ where: { userId: token.userId, id: { not: token.id } } });
       await tx.session.deleteMany({ where: { userId: token.userId } });
@@ -274,7 +275,10 @@ export class AuthRepository {
   }
 
   /** Housekeeping: rows that can never be valid again. */
-  async deleteExpired(now: Date, idleCutoff: Date): Promise<{ sessions: number; resetTokens: number; trustedDevices: number }> {
+  async deleteExpired(
+    now: Date,
+    idleCutoff: Date,
+  ): Promise<{ sessions: number; resetTokens: number; trustedDevices: number; verificationTokens: number }> {
     const sessions = await this.prisma.session.deleteMany({
       where: { OR: [{ expiresAt: { lte: now } }, { lastSeenAt: { lte: idleCutoff } }] },
     });
@@ -282,6 +286,13 @@ export class AuthRepository {
       where: { OR: [{ expiresAt: { lte: now } }, { usedAt: { not: null } }] },
     });
     const trustedDevices = await this.prisma.trustedDevice.deleteMany({ where: { expiresAt: { lte: now } } });
-    return { sessions: sessions.count, resetTokens: resetTokens.count, trustedDevices: trustedDevices.count };
+    // Used ones are deleted when used; only the expired remain to sweep.
+    const verificationTokens = await this.prisma.emailVerificationToken.deleteMany({ where: { expiresAt: { lte: now } } });
+    return {
+      sessions: sessions.count,
+      resetTokens: resetTokens.count,
+      trustedDevices: trustedDevices.count,
+      verificationTokens: verificationTokens.count,
+    };
   }
 }

@@ -7,7 +7,7 @@ import type { Mailer } from '../mail/mailer.ts';
 import type { AuditLog } from './audit.ts';
 import { normaliseEmail } from './email.ts';
 import type { CredentialCheck } from './credentials.ts';
-import { InvalidCredentialsError, InvalidInputError } from './errors.ts';
+import { AccountDisabledError, EmailNotVerifiedError, InvalidCredentialsError, InvalidInputError } from './errors.ts';
 import { HashingOverloadedError } from './hashing-queue.ts';
 import { assertPasswordCandidate, assertPasswordPolicy, type PasswordHasher } from './passwords.ts';
 import type { RateLimits } from './rate-limit.ts';
@@ -16,7 +16,7 @@ import type { AuthRepository, SessionQuery, UserQuery } from './repository.ts';
 import { startSession } from './session-starter.ts';
 import { idleCutoff, isSessionLive, needsTouch, type SessionPolicy } from './sessions.ts';
 import { hashToken, isWellFormedToken } from './tokens.ts';
-import type { TrustedDevicePolicy } from './trusted-devices.ts';
+import { deviceTokenHash, type TrustedDevicePolicy } from './trusted-devices.ts';
 
 export interface AuthServiceDeps {
   repo: AuthRepository;
@@ -39,6 +39,8 @@ export interface AuthServiceDeps {
 export interface AuthHooks {
   /** After a password was found right, before anything is written on its strength. */
   afterPasswordCheck?(operation: 'login' | 'changePassword'): Promise<void>;
+  /** After a verification token was found live, before it is used (two accounts racing for one address). */
+  beforeEmailVerified?(operation: 'verifyEmail'): Promise<void>;
 }
 
 /** The session a request carries, once validated. */
@@ -80,10 +82,19 @@ function ipKey(client: ClientInfo): string {
   return client.rateLimitKey;
 }
 
+/** What login and register need of the address's lifecycle (account-service.ts). */
+export interface EmailVerificationHooks {
+  /** EMAIL_VERIFICATION=required: an unverified account's right password starts no session. */
+  required: boolean;
+  /** Mails a new account its verification link; runs after the response. */
+  mailVerificationLink(user: { id: string; email: string }): Promise<void>;
+}
+
 export class AuthService {
   constructor(
     private readonly deps: AuthServiceDeps,
     private readonly credentials: CredentialCheck,
+    private readonly verification: EmailVerificationHooks,
     private readonly secondFactor: SecondFactorGate | null = null,
   ) {}
 
@@ -96,6 +107,7 @@ export class AuthService {
     const passwordHash = await this.deps.passwords.hash(password);
     const user = await this.deps.repo.createUser({ email, passwordHash, now: this.deps.clock.now() }, query);
     this.deps.audit.record('register', client, { outcome: 'success', userId: user.id });
+    this.deps.background.run('verification-mail', () => this.verification.mailVerificationLink({ id: user.id, email }));
     return user;
   }
 
@@ -129,6 +141,18 @@ export class AuthService {
       throw new InvalidCredentialsError();
     }
     await this.deps.hooks?.afterPasswordCheck?.('login');
+    if (user.disabled) {
+      // After the password, like EMAIL_NOT_VERIFIED: a wrong password still answers INVALID_CREDENTIALS.
+      await this.deps.limits.passwordSucceeded(subject);
+      this.deps.audit.record('login', client, { outcome: 'failure', reason: 'account-disabled', userId: user.id });
+      throw new AccountDisabledError();
+    }
+    if (this.verification.required && !user.emailVerified) {
+      // Only now, after the password: it tells nothing to someone who does not hold it (API.md).
+      await this.deps.limits.passwordSucceeded(subject);
+      this.deps.audit.record('login', client, { outcome: 'failure', reason: 'email-not-verified', userId: user.id });
+      throw new EmailNotVerifiedError();
+    }
     // Second factor (auth/mfa/): with MFA on, the proven password earns a challenge, not a session.
     const challenge = (await this.secondFactor?.challengeIfEnabled(user, client)) ?? null;
     if (challenge !== null) {
@@ -137,7 +161,7 @@ export class AuthService {
       this.deps.audit.record('login', client, { outcome: 'mfa-required', userId: user.id, trustedDevice: deviceId !== null });
       return { mfaChallenge: challenge };
     }
-    const started = await startSession(this.deps, user, client, carried?.session.id ?? null, deviceId);
+    const started = await this.startSession(user, client, carried?.session.id ?? null, deviceId);
     if (started === null) {
       // The password was changed or reset while this one was being checked: it is the old one.
       this.deps.audit.record('login', client, { outcome: 'failure', reason: 'credentials-changed', userId: user.id });
@@ -221,18 +245,46 @@ export class AuthService {
     return count;
   }
 
+  /**
+   * A session for a user proven another way than by password (a passkey), under the same rules
+   * as a password login's: the carried session ends, the caps hold, the browser gets a fresh
+   * device cookie (replacing the one it carried when that one is this user's). Null when the
+   * user's credentials changed since `user` was read.
+   */
+  async startSessionFor(
+    user: { id: string; credentialVersion: number },
+    client: ClientInfo,
+    carriedSessionId: string | null,
+    deviceToken: string | null,
+  ): Promise<{ session: IssuedSession; device: IssuedSession } | null> {
+    const tokenHash = deviceTokenHash(deviceToken);
+    const device = tokenHash === null ? null : await this.deps.repo.findTrustedDevice(tokenHash, this.deps.clock.now());
+    return this.startSession(user, client, carriedSessionId, device?.userId === user.id ? device.id : null);
+  }
+
+  /** Session start is shared with verifyMfa (session-starter.ts). */
+  private startSession(
+    user: { id: string; credentialVersion: number },
+    client: ClientInfo,
+    endSessionId: string | null,
+    deviceId: string | null,
+  ): Promise<{ session: IssuedSession; device: IssuedSession } | null> {
+    return startSession(this.deps, user, client, endSessionId, deviceId);
+  }
+
   /** Deletes sessions, tokens and counters that can never matter again; run periodically by main.ts. */
   async sweepExpired(): Promise<{
     sessions: number;
     resetTokens: number;
     trustedDevices: number;
+    verificationTokens: number;
     rateLimits: number;
     mfaChallenges: number;
   }> {
     const now = this.deps.clock.now();
     const rows = await this.deps.repo.deleteExpired(now, idleCutoff(now, this.deps.sessionPolicy));
-    // Counters through the limiter's own store: one path to the RateLimit table.
     const mfaChallenges = (await this.secondFactor?.deleteExpiredChallenges()) ?? 0;
+    // Counters through the limiter's own store: one path to the RateLimit table.
     return { ...rows, rateLimits: await this.deps.limits.sweepExpired(), mfaChallenges };
   }
 }

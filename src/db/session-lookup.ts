@@ -32,6 +32,10 @@ interface Row {
   userAgent: string | null;
   email: string;
   userCreatedAt: string | Date;
+  /** SQLite keeps booleans as 0 / 1; PostgreSQL's are parsed by utcTimestamps below. */
+  emailVerified: boolean | number;
+  role: string;
+  disabled: boolean | number;
 }
 
 function recordsOf(row: Row, toDate: (value: string | Date) => Date): SessionWithUser {
@@ -44,14 +48,22 @@ function recordsOf(row: Row, toDate: (value: string | Date) => Date): SessionWit
       expiresAt: toDate(row.expiresAt),
       userAgent: row.userAgent,
     },
-    user: { id: row.userId, email: row.email, createdAt: toDate(row.userCreatedAt) },
+    user: {
+      id: row.userId,
+      email: row.email,
+      createdAt: toDate(row.userCreatedAt),
+      emailVerified: row.emailVerified === true || row.emailVerified === 1,
+      role: row.role === 'ADMIN' ? 'ADMIN' : 'USER',
+      disabled: row.disabled === true || row.disabled === 1,
+    },
   };
 }
 
 /** A session started under credentials that have changed since is as good as none. */
 const SELECT_SESSION_WITH_USER = `
   SELECT s."id", s."userId", s."createdAt", s."lastSeenAt", s."expiresAt", s."userAgent",
-         u."email", u."createdAt" AS "userCreatedAt"
+         u."email", u."createdAt" AS "userCreatedAt", u."emailVerified",
+         u."role", u."disabled"
   FROM "Session" s JOIN "User" u ON u."id" = s."userId"
   WHERE s."credentialVersion" = u."credentialVersion" AND s."tokenHash" = `;
 
@@ -102,11 +114,18 @@ export function sqliteSessionLookup(filePath: string, busyTimeoutMs: number): Se
 }
 
 const TIMESTAMP_OID = 1114;
+const BOOLEAN_OID = 16;
 
-/** Prisma's DateTime is TIMESTAMP(3) without time zone, holding UTC; pg would read it as local time. */
+/**
+ * Prisma's DateTime is TIMESTAMP(3) without time zone, holding UTC; pg would read it as local
+ * time. Types not named here come as the server's text, so booleans are read here too ('t'/'f').
+ */
 const utcTimestamps = {
-  getTypeParser: (oid: number) =>
-    oid === TIMESTAMP_OID ? (value: string) => new Date(`${value.replace(' ', 'T')}Z`) : (value: string) => value,
+  getTypeParser: (oid: number) => {
+    if (oid === TIMESTAMP_OID) return (value: string) => new Date(`${value.replace(' ', 'T')}Z`);
+    if (oid === BOOLEAN_OID) return (value: string) => value === 't';
+    return (value: string) => value;
+  },
 };
 
 /**

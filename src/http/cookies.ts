@@ -9,13 +9,18 @@ import type {} from '@whatwg-node/server-plugin-cookies';
  * Secure, Path=/ and no Domain, so neither a sibling subdomain nor plain http can plant or
  * overwrite it. Over http in development browsers would drop it, so the plain name is used there.
  */
-export function cookieNames(production: boolean): { session: string; device: string; mfaChallenge: string } {
+export function cookieNames(production: boolean): { session: string; device: string; passkeyLogin: string; mfaChallenge: string } {
   const prefix = production ? '__Host-' : '';
-  return { session: `${prefix}session`, device: `${prefix}device`, mfaChallenge: `${prefix}mfa_challenge` };
+  return {
+    session: `${prefix}session`,
+    device: `${prefix}device`,
+    passkeyLogin: `${prefix}passkey-login`,
+    mfaChallenge: `${prefix}mfa-challenge`,
+  };
 }
 
 export class SessionCookies {
-  readonly #names: { session: string; device: string; mfaChallenge: string };
+  readonly #names: { session: string; device: string; passkeyLogin: string; mfaChallenge: string };
 
   constructor(
     private readonly request: Request,
@@ -48,6 +53,24 @@ export class SessionCookies {
    */
   setDevice(token: string, expiresAt: Date): Promise<void> {
     return this.write(this.#names.device, token, expiresAt.getTime(), 'strict');
+  }
+
+  clearDevice(): Promise<void> {
+    return this.write(this.#names.device, '', 0, 'strict');
+  }
+
+  /** The token binding this browser's passkey login ceremonies (auth/passkeys/challenges.ts). */
+  readPasskeyLoginToken(): Promise<string | null> {
+    return this.read(this.#names.passkeyLogin);
+  }
+
+  /**
+   * SameSite=Strict: passkeyLoginOptions and loginWithPasskey are both POSTs from the page doing
+   * the ceremony, never a cross-site navigation, so Strict costs nothing; it keeps another site
+   * from spending or planting this browser's login challenges. HttpOnly: no script reads it.
+   */
+  setPasskeyLogin(token: string, expiresAt: Date): Promise<void> {
+    return this.write(this.#names.passkeyLogin, token, expiresAt.getTime(), 'strict');
   }
 
   /** The second step of a login (auth/mfa/): proves only that this browser gave the right password. */

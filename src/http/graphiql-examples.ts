@@ -38,7 +38,7 @@ mutation Login {
 }
 
 query Me {
-  me { id email createdAt }
+  me { id email createdAt emailVerified }
 }
 
 mutation Logout {
@@ -95,6 +95,109 @@ mutation ResetPassword($token: String!, $newPassword: String!) {
 }
 `;
 
+const address = `# Register mails a link to prove the address (without
+# SMTP_URL: in the server's log); its page calls this.
+mutation VerifyEmail($token: String!) {
+  verifyEmail(token: $token)
+}
+
+# Always true. Mails a new link if the account exists
+# and its address is not proven yet.
+mutation RequestEmailVerification($email: String!) {
+  requestEmailVerification(email: $email)
+}
+
+# Needs a session. Mails a link to the new address; the
+# address changes when VerifyEmail gets that link's token.
+mutation ChangeEmail(
+  $newEmail: String!
+  $currentPassword: String!
+) {
+  changeEmail(
+    newEmail: $newEmail
+    currentPassword: $currentPassword
+  )
+}
+
+# Needs a session. Removes the account and all of it.
+mutation DeleteAccount($currentPassword: String!) {
+  deleteAccount(currentPassword: $currentPassword)
+}
+`;
+
+const operators = `# Administrators only (npm run user:role -- <email> ADMIN
+# makes the first). Accounts whose email contains search,
+# oldest first; pass pageInfo.endCursor as after for more.
+query Users($search: String, $first: Int, $after: String) {
+  users(search: $search, first: $first, after: $after) {
+    edges { cursor node { id email createdAt emailVerified role disabled } }
+    pageInfo { hasNextPage endCursor }
+  }
+}
+
+# Ends every session of the account at once; its password
+# then answers ACCOUNT_DISABLED until EnableUser.
+mutation DisableUser($id: ID!) {
+  disableUser(id: $id)
+}
+
+mutation EnableUser($id: ID!) {
+  enableUser(id: $id)
+}
+
+# Ends every session of the account; answers how many.
+mutation RevokeUserSessions($id: ID!) {
+  revokeUserSessions(id: $id)
+}
+
+# USER or ADMIN; not your own.
+mutation SetUserRole($id: ID!, $role: Role!) {
+  setUserRole(id: $id, role: $role)
+}
+
+# Removes the account and everything of it; not your own.
+mutation DeleteUser($id: ID!) {
+  deleteUser(id: $id)
+}
+`;
+
+const passkeys = `# Passkeys need navigator.credentials in a page: GET
+# /passkeys runs both ceremonies with @simplewebauthn/
+# browser. Here: the options a page hands the browser,
+# and your passkeys (log in first, in the first tab).
+query Passkeys {
+  passkeys { id name createdAt lastUsedAt }
+}
+
+# Needs a session: PublicKeyCredentialCreationOptionsJSON.
+mutation PasskeyRegistrationOptions {
+  passkeyRegistrationOptions
+}
+
+# response: the RegistrationResponseJSON the browser made.
+mutation RegisterPasskey($response: JSON!, $name: String) {
+  registerPasskey(response: $response, name: $name) {
+    id name createdAt
+  }
+}
+
+# No session: options for a discoverable-credential login.
+mutation PasskeyLoginOptions {
+  passkeyLoginOptions
+}
+
+# response: the AuthenticationResponseJSON; sets the
+# session cookie, like Login.
+mutation LoginWithPasskey($response: JSON!) {
+  loginWithPasskey(response: $response) { id email }
+}
+
+# False for an id that is not one of your passkeys.
+mutation RemovePasskey($id: ID!) {
+  removePasskey(id: $id)
+}
+`;
+
 const secondFactor = `# Two-factor authentication (needs a session). Start,
 # add the secret (or the uri as a QR code) to an
 # authenticator app, confirm with its 6-digit code:
@@ -135,6 +238,18 @@ const defaultTabs: ExampleTab[] = [
   {
     query: passwords,
     variables: variables({ currentPassword: password, newPassword: 'another long passphrase', email, token: 'the token from the mail' }),
+  },
+  {
+    query: address,
+    variables: variables({ token: 'the token from the mail', email, newEmail: 'ada@new.example.com', currentPassword: password }),
+  },
+  {
+    query: operators,
+    variables: JSON.stringify({ search: 'example.com', first: 20, after: null, id: 'a user id from Users', role: 'USER' }, null, 2),
+  },
+  {
+    query: passkeys,
+    variables: variables({ response: 'the JSON from the browser', name: 'Laptop', id: 'an id from Passkeys' }),
   },
   { query: secondFactor, variables: variables({ currentPassword: password, code: 'the 6-digit code from the app' }) },
 ];

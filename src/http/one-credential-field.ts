@@ -10,6 +10,12 @@ export const CREDENTIAL_FIELDS = new Set([
   'requestPasswordReset',
   'resetPassword',
   'changePassword',
+  'verifyEmail',
+  'requestEmailVerification',
+  'changeEmail',
+  'deleteAccount',
+  'registerPasskey',
+  'loginWithPasskey',
   // Second factor: a code is a credential too (API.md), and so is the password of an enrolment.
   'startTotpEnrollment',
   'confirmTotpEnrollment',

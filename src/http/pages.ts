@@ -1,9 +1,13 @@
 // The pages the mails link to, served by the service itself so the default link of a fresh
 // `npm start` works without any front end: GET /reset-password (a form that calls
-// resetPassword) and its assets at fixed paths. The files are read once, when the app is
-// built; a GET never reads, checks or consumes the token in the query string (mail scanners
-// follow links): the page's script sends it only when the person submits the form.
+// resetPassword), GET /verify-email (a button that calls verifyEmail), GET /passkeys (a demo of
+// both WebAuthn ceremonies with @simplewebauthn/browser, whose bundle the service serves too: no
+// CDN), and their assets at fixed paths. The files are read once, when the app is built; a GET
+// never reads, checks or consumes the token in the query string (mail scanners follow links): a
+// page's script sends it only when the person submits the form or presses the button.
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Plugin } from 'graphql-yoga';
 
@@ -28,10 +32,29 @@ interface Asset {
   cacheControl: string;
 }
 
+/** @simplewebauthn/browser's UMD bundle (global SimpleWebAuthnBrowser), as scripts/build.ts copies it. */
+const BROWSER_BUNDLE = 'vendor/simplewebauthn-browser.umd.min.js';
+
+/**
+ * The bundle in the build (dist/pages/vendor/), or in the installed package when running from the
+ * sources; the package's version is pinned to the server library's (package.json).
+ */
+function browserBundlePath(dir: string): string {
+  if (existsSync(`${dir}${BROWSER_BUNDLE}`)) return `${dir}${BROWSER_BUNDLE}`;
+  const entry = createRequire(import.meta.url).resolve('@simplewebauthn/browser'); // <package>/script/index.js
+  return join(dirname(dirname(entry)), 'dist', 'bundle', 'index.umd.min.js');
+}
+
 const FILES: Record<string, { file: string; contentType: string; cacheControl: string }> = {
   '/reset-password': { file: 'reset-password.html', contentType: 'text/html; charset=utf-8', cacheControl: 'no-store' },
   '/pages/reset-password.js': { file: 'reset-password.js', contentType: 'text/javascript; charset=utf-8', cacheControl: 'no-cache' },
-  '/pages/reset-password.css': { file: 'reset-password.css', contentType: 'text/css; charset=utf-8', cacheControl: 'no-cache' },
+  '/verify-email': { file: 'verify-email.html', contentType: 'text/html; charset=utf-8', cacheControl: 'no-store' },
+  '/pages/verify-email.js': { file: 'verify-email.js', contentType: 'text/javascript; charset=utf-8', cacheControl: 'no-cache' },
+  '/pages/pages.css': { file: 'pages.css', contentType: 'text/css; charset=utf-8', cacheControl: 'no-cache' },
+  '/passkeys': { file: 'passkeys.html', contentType: 'text/html; charset=utf-8', cacheControl: 'no-cache' },
+  '/pages/passkeys.js': { file: 'passkeys.js', contentType: 'text/javascript; charset=utf-8', cacheControl: 'no-cache' },
+  '/pages/passkeys.css': { file: 'passkeys.css', contentType: 'text/css; charset=utf-8', cacheControl: 'no-cache' },
+  '/pages/simplewebauthn-browser.js': { file: BROWSER_BUNDLE, contentType: 'text/javascript; charset=utf-8', cacheControl: 'no-cache' },
 };
 
 /**
@@ -49,7 +72,10 @@ function pagesDirectory(): string {
 function loadAssets(): Map<string, Asset> {
   const dir = pagesDirectory();
   return new Map(
-    Object.entries(FILES).map(([path, { file, ...rest }]) => [path, { body: readFileSync(`${dir}${file}`, 'utf8'), ...rest }]),
+    Object.entries(FILES).map(([path, { file, ...rest }]) => {
+      const source = file === BROWSER_BUNDLE ? browserBundlePath(dir) : `${dir}${file}`;
+      return [path, { body: readFileSync(source, 'utf8'), ...rest }];
+    }),
   );
 }
 

@@ -6,6 +6,8 @@ export interface MailMessage {
   to: string;
   subject: string;
   text: string;
+  /** The same words as `text`, for clients that show HTML (messages.ts). */
+  html: string;
 }
 
 export interface Mailer {
@@ -41,5 +43,26 @@ export function createLogMailer(log: Logger, options: { redactBody: boolean }): 
       );
     },
     close: () => {},
+  };
+}
+
+export interface MailObserver {
+  sent(): void;
+  failed(): void;
+}
+
+/** The same mailer, telling `observer` how each send ended (metrics); failures still reach the caller. */
+export function observeMailer(mailer: Mailer, observer: MailObserver): Mailer {
+  return {
+    async send(message) {
+      try {
+        await mailer.send(message);
+      } catch (error) {
+        observer.failed();
+        throw error;
+      }
+      observer.sent();
+    },
+    close: () => mailer.close(),
   };
 }

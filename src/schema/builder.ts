@@ -1,5 +1,7 @@
 import SchemaBuilder from '@pothos/core';
 import PrismaPlugin from '@pothos/plugin-prisma';
+import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
+import { ForbiddenError } from '../auth/errors.ts';
 import type { Context } from '../context.ts';
 import type PrismaTypes from '../generated/pothos-prisma-types.ts';
 import { getDatamodel } from '../generated/pothos-prisma-types.ts';
@@ -7,10 +9,22 @@ import { getDatamodel } from '../generated/pothos-prisma-types.ts';
 export const builder = new SchemaBuilder<{
   Context: Context;
   PrismaTypes: PrismaTypes;
-  Scalars: { DateTime: { Input: Date; Output: Date } };
+  Scalars: { DateTime: { Input: Date; Output: Date }; JSON: { Input: unknown; Output: unknown } };
   DefaultFieldNullability: false;
+  AuthScopes: { admin: boolean };
 }>({
-  plugins: [PrismaPlugin],
+  // Scope auth first, so a refused field resolves nothing (Pothos wraps plugins in order).
+  plugins: [ScopeAuthPlugin, PrismaPlugin],
+  // Who may call the operators' operations is decided here and only here: a field with
+  // `authScopes: { admin: true }` needs a session (UNAUTHENTICATED otherwise: requireSession
+  // throws) whose user is an administrator now (FORBIDDEN otherwise). The role comes from the
+  // per-request session lookup, so a demotion counts from the session's next request.
+  scopeAuth: {
+    authScopes: (ctx) => ({
+      admin: async () => (await ctx.requireSession()).user.role === 'ADMIN',
+    }),
+    unauthorizedError: () => new ForbiddenError(),
+  },
   defaultFieldNullability: false,
   prisma: {
     client: (ctx) => ctx.prisma,

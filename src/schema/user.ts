@@ -7,12 +7,21 @@ import { builder } from './builder.ts';
 // this selection in the lookup it makes for unknown emails too: a relation field here would make
 // a known email's lookup heavier (a timing tell), and `me` must stay answerable from the session
 // lookup (test/api/query-count.test.ts checks it answers every field).
+export const Role = builder.enumType('Role', {
+  values: { USER: { value: 'USER' }, ADMIN: { value: 'ADMIN', description: "May call the operators' operations" } } as const,
+});
+
 export const User = builder.prismaObject('User', {
   select: { id: true },
   fields: (t) => ({
     id: t.exposeID('id'),
     email: t.exposeString('email', { description: 'Normalised: trimmed, lower-cased, Unicode NFC, the domain in its ASCII (IDNA) form' }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    emailVerified: t.exposeBoolean('emailVerified', {
+      description: 'True once the address was proven: a verification link, or a reset link, was used',
+    }),
+    role: t.expose('role', { type: Role }),
+    disabled: t.exposeBoolean('disabled', { description: 'An administrator disabled the account' }),
   }),
 });
 

@@ -54,7 +54,7 @@ describe('changePassword', () => {
     const api = await createTestApp({}, { smtp: true });
     const laptop = await api.signedIn({ userAgent: 'laptop' });
     await api.gql(RequestPasswordReset, { email: ada.email });
-    const token = resetTokenFrom(await api.mailTo(ada.email));
+    const token = resetTokenFrom(await api.resetMailTo(ada.email));
     await laptop.gql(ChangePassword, { currentPassword: ada.password, newPassword });
     expect(errorOf(await api.gql(ResetPassword, { token, newPassword: 'yet another passphrase' }))).toEqual({ code: 'INVALID_TOKEN' });
   });

@@ -21,7 +21,7 @@ describe('the whole journey of one user', () => {
     expect((await api.gql(Me)).data).toEqual({ me: null });
 
     expect((await api.gql(RequestPasswordReset, { email: ada.email })).data).toEqual({ requestPasswordReset: true });
-    const mail = await api.mailTo(ada.email);
+    const mail = await api.resetMailTo(ada.email);
     expect(mail.to).toEqual([ada.email]);
     expect(mail.text).toMatch(/https:\/\/app\.example\.com\/reset\?token=[A-Za-z0-9_-]{43}/);
 

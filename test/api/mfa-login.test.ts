@@ -17,7 +17,7 @@ describe('login on an account with MFA on', () => {
     expect(browser.cookie).toBeNull();
     expect(browser.lastSetCookies).toHaveLength(1);
     const [cookie] = browser.lastSetCookies;
-    expect(cookie).toMatch(/^mfa_challenge=[A-Za-z0-9_-]{43};/);
+    expect(cookie).toMatch(/^mfa-challenge=[A-Za-z0-9_-]{43};/);
     expect(cookie).toMatch(/HttpOnly/i);
     expect(cookie).toMatch(/SameSite=Strict/i);
     const expires = new Date(/Expires=([^;]+)/i.exec(cookie!)![1]!);
@@ -36,12 +36,12 @@ describe('login on an account with MFA on', () => {
     expect(browser.lastSetCookies).toEqual([]);
   });
 
-  it('names the cookie __Host-mfa_challenge, Secure, in production', async () => {
+  it('names the cookie __Host-mfa-challenge, Secure, in production', async () => {
     const api = await createTestApp(productionEnv);
     await enrolled(api);
     const browser = api.agent();
     await browser.gql(Login, ada);
-    expect(browser.lastSetCookies).toEqual([expect.stringMatching(/^__Host-mfa_challenge=.*; Secure/i)]);
+    expect(browser.lastSetCookies).toEqual([expect.stringMatching(/^__Host-mfa-challenge=.*; Secure/i)]);
   });
 });
 
@@ -55,7 +55,7 @@ describe('verifyMfa', () => {
     expect(result.data?.verifyMfa).toMatchObject({ email: ada.email });
     expect(browser.cookie).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(browser.deviceCookie).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    expect(browser.lastSetCookies.find((c) => c.startsWith('mfa_challenge='))).toMatch(/Expires=Thu, 01 Jan 1970/);
+    expect(browser.lastSetCookies.find((c) => c.startsWith('mfa-challenge='))).toMatch(/Expires=Thu, 01 Jan 1970/);
     expect((await browser.gql(Me)).data?.me?.email).toBe(ada.email);
   });
 
@@ -125,6 +125,18 @@ describe('verifyMfa', () => {
     await signedIn.gql(ChangePassword, { currentPassword: ada.password, newPassword: 'a brand new passphrase' });
     expect(errorOf(await browser.gql(VerifyMfa, { code: currentCode(api, secret) }))).toEqual({ code: 'UNAUTHENTICATED' });
     expect(browser.cookie).toBeNull();
+  });
+
+  it('answers ACCOUNT_DISABLED, only for the right code, when the account was disabled after the password', async () => {
+    const api = await createTestApp();
+    const { secret } = await enrolled(api);
+    const browser = await challenged(api);
+    await api.prisma.user.update({ where: { email: ada.email }, data: { disabled: true } });
+    expect(errorOf(await browser.gql(VerifyMfa, { code: '000000' }))).toEqual({ code: 'INVALID_CODE' });
+    expect(errorOf(await browser.gql(VerifyMfa, { code: currentCode(api, secret) }))).toEqual({ code: 'ACCOUNT_DISABLED' });
+    expect(browser.cookie).toBeNull();
+    // And the first step of a disabled account says so before any challenge.
+    expect(errorOf(await api.agent().gql(Login, ada))).toEqual({ code: 'ACCOUNT_DISABLED' });
   });
 
   it('changePassword on an MFA account still needs only the current password', async () => {

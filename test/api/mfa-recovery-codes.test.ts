@@ -19,10 +19,8 @@ describe('a recovery code', () => {
   it('mails a notice with how many remain', async () => {
     const api = await createTestApp({}, { smtp: true });
     const { recoveryCodes } = await enrolled(api);
-    await api.mailTo(ada.email); // the notice that MFA was turned on
     await loggedInWithMfa(api, '', recoveryCodes[3]!);
-    const mail = await api.mailTo(ada.email);
-    expect(mail.raw).toMatch(/^Subject: A recovery code was used/m);
+    const mail = await api.mailTo(ada.email, /^A recovery code was used$/);
     expect(mail.text).toMatch(/9 unused recovery codes remain/);
     expect(mail.text).not.toContain(recoveryCodes[3]!);
   });

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createTestApp, errorOf } from '../helpers/app.ts';
 import { Login, Me, Register, RequestPasswordReset, ResetPassword, ada, bob } from '../helpers/operations.ts';
-import { resetTokenFrom } from '../helpers/smtp.ts';
+import { RESET_MAIL, resetTokenFrom } from '../helpers/smtp.ts';
 import { productionEnv } from '../helpers/production.ts';
 
 const newPassword = 'a fresh start phrase';
@@ -15,7 +15,7 @@ describe('requestPasswordReset', () => {
     );
     await api.gql(Register, ada);
     expect((await api.gql(RequestPasswordReset, { email: ' ADA@example.com ' })).data).toEqual({ requestPasswordReset: true });
-    const mail = await api.mailTo(ada.email);
+    const mail = await api.resetMailTo(ada.email);
     expect(mail.to).toEqual([ada.email]);
     expect(mail.raw).toMatch(/^From: auth@example\.com/m);
     const token = resetTokenFrom(mail);
@@ -37,12 +37,14 @@ describe('requestPasswordReset', () => {
     expect(unknown.data).toEqual(known.data);
     expect(errorOf(unknown)).toBeNull();
     await api.background.drain();
-    expect(api.mailbox().received.map((m) => m.to)).toEqual([[ada.email]]);
+    const resetMails = api.mailbox().received.filter((m) => RESET_MAIL.test(m.subject));
+    expect(resetMails.map((m) => m.to)).toEqual([[ada.email]]);
   });
 
   it('still answers true when the mail cannot be sent, and logs the failure', async () => {
     const api = await createTestApp({}, { smtp: true });
     await api.gql(Register, ada);
+    await api.verificationMailTo(ada.email);
     await api.mailbox().close();
     expect((await api.gql(RequestPasswordReset, { email: ada.email })).data).toEqual({ requestPasswordReset: true });
     await api.background.drain();
@@ -54,9 +56,9 @@ describe('requestPasswordReset', () => {
     const api = await createTestApp({}, { smtp: true });
     await api.gql(Register, ada);
     await api.gql(RequestPasswordReset, { email: ada.email });
-    const older = resetTokenFrom(await api.mailTo(ada.email));
+    const older = resetTokenFrom(await api.resetMailTo(ada.email));
     await api.gql(RequestPasswordReset, { email: ada.email });
-    const newer = resetTokenFrom(await api.mailTo(ada.email));
+    const newer = resetTokenFrom(await api.resetMailTo(ada.email));
     expect(errorOf(await api.gql(ResetPassword, { token: older, newPassword }))).toEqual({ code: 'INVALID_TOKEN' });
     expect((await api.gql(ResetPassword, { token: newer, newPassword })).data).toEqual({ resetPassword: true });
   });
@@ -66,7 +68,12 @@ describe('requestPasswordReset', () => {
     await api.gql(Register, ada);
     await api.gql(RequestPasswordReset, { email: ada.email });
     await api.background.drain();
-    const line = api.logs.lines.find((l) => l.mailTransport === 'log') as { mail: { to: string; text: string }; msg: string };
+    const line = api.logs.lines.find(
+      (l) => l.mailTransport === 'log' && (l.mail as { subject: string }).subject === 'Reset your password',
+    ) as {
+      mail: { to: string; text: string };
+      msg: string;
+    };
     expect(line.msg).toMatch(/not sent/);
     expect(line.mail.to).toBe(ada.email);
     expect(line.mail.text).toMatch(/http:\/\/localhost:4000\/reset-password\?token=[A-Za-z0-9_-]{43}/);
@@ -87,7 +94,7 @@ describe('resetPassword', () => {
     await api.gql(Register, ada);
     const laptop = await api.signedIn({ userAgent: 'laptop' });
     await api.gql(RequestPasswordReset, { email: ada.email });
-    const token = resetTokenFrom(await api.mailTo(ada.email));
+    const token = resetTokenFrom(await api.resetMailTo(ada.email));
 
     expect((await api.gql(ResetPassword, { token, newPassword })).data).toEqual({ resetPassword: true });
     expect((await laptop.gql(Me)).data).toEqual({ me: null });
@@ -103,7 +110,7 @@ describe('resetPassword', () => {
     const api = await createTestApp({}, { smtp: true });
     await api.gql(Register, ada);
     await api.gql(RequestPasswordReset, { email: ada.email });
-    const token = resetTokenFrom(await api.mailTo(ada.email));
+    const token = resetTokenFrom(await api.resetMailTo(ada.email));
     api.clock.advanceSeconds(30 * 60);
     expect(errorOf(await api.gql(ResetPassword, { token, newPassword }))).toEqual({ code: 'INVALID_TOKEN' });
     expect(errorOf(await api.gql(Login, ada))).toBeNull();
@@ -113,12 +120,12 @@ describe('resetPassword', () => {
     const api = await createTestApp({ RESET_TOKEN_TTL_SECONDS: '120' }, { smtp: true });
     await api.gql(Register, ada);
     await api.gql(RequestPasswordReset, { email: ada.email });
-    const expiring = resetTokenFrom(await api.mailTo(ada.email));
+    const expiring = resetTokenFrom(await api.resetMailTo(ada.email));
     api.clock.advanceSeconds(120);
     expect(errorOf(await api.gql(ResetPassword, { token: expiring, newPassword }))).toEqual({ code: 'INVALID_TOKEN' });
 
     await api.gql(RequestPasswordReset, { email: ada.email });
-    const token = resetTokenFrom(await api.mailTo(ada.email));
+    const token = resetTokenFrom(await api.resetMailTo(ada.email));
     api.clock.advanceSeconds(119);
     expect(errorOf(await api.gql(ResetPassword, { token, newPassword }))).toBeNull();
   });
@@ -136,7 +143,7 @@ describe('resetPassword', () => {
     const api = await createTestApp({}, { smtp: true });
     await api.gql(Register, ada);
     await api.gql(RequestPasswordReset, { email: ada.email });
-    const token = resetTokenFrom(await api.mailTo(ada.email));
+    const token = resetTokenFrom(await api.resetMailTo(ada.email));
     const weak = await api.gql(ResetPassword, { token, newPassword: '1234567' });
     expect(errorOf(weak)).toEqual({ code: 'BAD_USER_INPUT', field: 'newPassword' });
     expect(errorOf(await api.gql(ResetPassword, { token, newPassword }))).toBeNull();
@@ -146,7 +153,7 @@ describe('resetPassword', () => {
     const api = await createTestApp({}, { smtp: true });
     await api.gql(Register, ada);
     await api.gql(RequestPasswordReset, { email: ada.email });
-    const token = resetTokenFrom(await api.mailTo(ada.email));
+    const token = resetTokenFrom(await api.resetMailTo(ada.email));
     const results = await Promise.all([
       api.agent().gql(ResetPassword, { token, newPassword: 'first racer phrase' }),
       api.agent().gql(ResetPassword, { token, newPassword: 'second racer phrase' }),
@@ -172,6 +179,6 @@ describe('requestPasswordReset timing', () => {
     expect(await response.json()).toEqual({ data: { requestPasswordReset: true } });
     await api.background.drain();
     expect(audited()).toMatchObject([{ outcome: 'mailed' }]);
-    expect(resetTokenFrom(await api.mailTo(ada.email))).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(resetTokenFrom(await api.resetMailTo(ada.email))).toMatch(/^[A-Za-z0-9_-]{43}$/);
   });
 });

@@ -8,21 +8,38 @@ import { describe, expect, it } from 'vitest';
 import { schema } from '../../src/schema/index.ts';
 import { createQueryCountingApp } from '../helpers/query-log.ts';
 import {
+  ChangeEmail,
   ChangePassword,
+  DeleteAccount,
   Login,
+  LoginWithPasskey,
+  PasskeyLoginOptions,
+  PasskeyRegistrationOptions,
+  Passkeys,
+  RegisterPasskey,
+  RemovePasskey,
   Logout,
   LogoutEverywhere,
   Me,
   Register,
+  RequestEmailVerification,
   RequestPasswordReset,
   ResetPassword,
   RevokeSession,
   Sessions,
+  VerifyEmail,
   VerifyMfa,
   ada,
 } from '../helpers/operations.ts';
 import { challenged, currentCode, enrolled } from '../helpers/mfa.ts';
-import { resetTokenFrom, startSmtpServer } from '../helpers/smtp.ts';
+import { SoftwareAuthenticator } from '../helpers/software-authenticator.ts';
+import { RESET_MAIL, resetTokenFrom, startSmtpServer, VERIFICATION_MAIL } from '../helpers/smtp.ts';
+
+/**
+ * A passkey with its user: Prisma reads the relation with a second SELECT by id (no
+ * relationJoins preview here), the user's columns limited to the client's selection.
+ */
+const LOGIN_USER_READS = 2;
 
 type Api = Awaited<ReturnType<typeof createQueryCountingApp>>;
 
@@ -35,11 +52,12 @@ async function signedIn(env: Record<string, string> = {}): Promise<Api> {
 }
 
 describe('queries per operation', () => {
-  it('register: the rate limit, then one INSERT returning the selection', async () => {
+  it('register: the rate limit, one INSERT returning the selection, then the verification token', async () => {
     const api = await createQueryCountingApp();
     const { count } = await api.queriesOf(() => api.gql(Register, ada));
-    // rateLimit: registerPerIp (1). own: the INSERT … RETURNING, and no reload of the user.
-    expect(count).toEqual({ rateLimit: 1, own: 1, transactions: 0 });
+    // rateLimit: registerPerIp (1). own: the INSERT … RETURNING, and no reload of the user (1);
+    // after the response, in one transaction, the lock, older tokens deleted, the token inserted (3).
+    expect(count).toEqual({ rateLimit: 1, own: 4, transactions: 1 });
   });
 
   it('login in a fresh browser: the limits, the user, one session transaction, and no reload', async () => {
@@ -124,7 +142,7 @@ describe('queries per operation', () => {
     const smtp = await startSmtpServer();
     const api = await signedIn({ SMTP_URL: smtp.url });
     await api.gql(RequestPasswordReset, { email: ada.email });
-    const token = resetTokenFrom(await smtp.nextMail());
+    const token = resetTokenFrom(await smtp.nextMailTo(ada.email, RESET_MAIL));
     const { count } = await api.queriesOf(() => api.gql(ResetPassword, { token, newPassword: 'a fresh start phrase' }));
     // rateLimit: resetPerIp (1), resetPerAccount (1), the account's back-off cleared (1).
     // own: the token's owner (1); in one transaction, the token consumed, its id read back, the
@@ -143,6 +161,111 @@ describe('queries per operation', () => {
     // authenticator (1), the time step recorded (1), the challenge used up (1); in one
     // transaction, the session started as login starts it (5); the user as selected (1).
     expect(count).toEqual({ rateLimit: 4, own: 11, transactions: 1 });
+  });
+
+  it('verifyEmail: the limit, the live token, one consuming transaction', async () => {
+    const smtp = await startSmtpServer();
+    const api = await signedIn({ SMTP_URL: smtp.url });
+    const token = resetTokenFrom(await smtp.nextMailTo(ada.email, VERIFICATION_MAIL));
+    const { count } = await api.queriesOf(() => api.gql(VerifyEmail, { token }));
+    // rateLimit: verifyEmailPerIp (1). own: the live token (1); in one transaction, the token
+    // deleted returning its user, the lock, the user's address, the address marked verified (4).
+    expect(count).toEqual({ rateLimit: 1, own: 5, transactions: 1 });
+  });
+
+  it('requestEmailVerification: the limits on the request, then the user and one token transaction after it', async () => {
+    const smtp = await startSmtpServer();
+    const api = await signedIn({ SMTP_URL: smtp.url });
+    const { count } = await api.queriesOf(() => api.gql(RequestEmailVerification, { email: ada.email }));
+    // rateLimit: verificationRequestPerIp (1), verificationRequestPerEmail (1). own, after the
+    // response: the user by email (1); in one transaction, the lock, older tokens deleted, the
+    // token inserted (3).
+    expect(count).toEqual({ rateLimit: 2, own: 4, transactions: 1 });
+  });
+
+  it('changeEmail: the limits, the credentials, then the address looked up and one token transaction after it', async () => {
+    const smtp = await startSmtpServer();
+    const api = await signedIn({ SMTP_URL: smtp.url });
+    const { count } = await api.queriesOf(() => api.gql(ChangeEmail, { newEmail: 'ada@new.example.com', currentPassword: ada.password }));
+    // rateLimit: accountChangePerIp (1), accountChangePerAccount (1), the device's password
+    // attempt (1), its back-off cleared (1). own: the user with the hash (1), the device
+    // cookie's row (1); after the response, the new address looked up (1) and, in one
+    // transaction, the lock, older tokens deleted, the token inserted (3).
+    expect(count).toEqual({ rateLimit: 4, own: 6, transactions: 1 });
+  });
+
+  it('deleteAccount: the limits, the credentials, one deleting transaction, the counters forgotten', async () => {
+    const api = await signedIn();
+    const { count } = await api.queriesOf(() => api.gql(DeleteAccount, { currentPassword: ada.password }));
+    // rateLimit: accountChangePerIp (1), accountChangePerAccount (1), the device's password
+    // attempt (1), its back-off cleared (1), the account's counters forgotten (1). own: the user
+    // with the hash (1), the device cookie's row (1); in one transaction, the lock and the
+    // delete, which cascades in the database (2).
+    expect(count).toEqual({ rateLimit: 5, own: 4, transactions: 1 });
+  });
+});
+
+describe('queries per passkey operation', () => {
+  /** Ada signed in with one passkey, and the authenticator holding it. */
+  async function withPasskey(): Promise<{ api: Api; authenticator: SoftwareAuthenticator; passkeyId: string }> {
+    const api = await signedIn();
+    const authenticator = new SoftwareAuthenticator();
+    const options = (await api.gql(PasskeyRegistrationOptions)).data!.passkeyRegistrationOptions;
+    const registered = await api.gql(RegisterPasskey, { response: authenticator.create(options), name: 'Laptop' });
+    return { api, authenticator, passkeyId: registered.data!.registerPasskey.id };
+  }
+
+  it('passkeyRegistrationOptions: the limit, the credentials to exclude, one challenge transaction', async () => {
+    const api = await signedIn();
+    const { count } = await api.queriesOf(() => api.gql(PasskeyRegistrationOptions));
+    // rateLimit: passkeyOptionsPerIp (1). own: the user's credentials (1); in one transaction,
+    // the challenge inserted and the owner's challenges over the cap looked for (2).
+    expect(count).toEqual({ rateLimit: 1, own: 3, transactions: 1 });
+  });
+
+  it('registerPasskey: the challenge consumed, one inserting transaction, no reload', async () => {
+    const api = await signedIn();
+    const options = (await api.gql(PasskeyRegistrationOptions)).data!.passkeyRegistrationOptions;
+    const response = new SoftwareAuthenticator().create(options);
+    const { count } = await api.queriesOf(() => api.gql(RegisterPasskey, { response, name: 'Laptop' }));
+    // own: the challenge's conditional DELETE (1); in one transaction, the user's row locked,
+    // the passkeys counted against the cap, the INSERT … RETURNING the selection (3).
+    expect(count).toEqual({ rateLimit: 0, own: 4, transactions: 1 });
+  });
+
+  it('passkeyLoginOptions: the limit and one challenge transaction', async () => {
+    const api = await createQueryCountingApp();
+    const { count } = await api.queriesOf(() => api.gql(PasskeyLoginOptions));
+    // rateLimit: passkeyOptionsPerIp (1). own: in one transaction, the challenge inserted and the
+    // browser's challenges over the cap looked for (2).
+    expect(count).toEqual({ rateLimit: 1, own: 2, transactions: 1 });
+  });
+
+  it('loginWithPasskey: the limit, the challenge, the credential with its user, the counter, one session transaction', async () => {
+    const { api, authenticator } = await withPasskey();
+    const options = (await api.gql(PasskeyLoginOptions)).data!.passkeyLoginOptions;
+    const response = authenticator.get(options);
+    const { count } = await api.queriesOf(() => api.gql(LoginWithPasskey, { response }));
+    // rateLimit: passkeyLoginPerIp (1). own: the challenge's conditional DELETE (1), the
+    // credential and the client's selection of its user (LOGIN_USER_READS), the counter's
+    // conditional UPDATE (1), the device cookie's row (1); in one transaction, the user's row
+    // locked, the carried session ended, the session inserted, sessions over the cap looked for,
+    // the old device deleted, the device inserted, devices over the cap looked for (7).
+    expect(count).toEqual({ rateLimit: 1, own: 3 + LOGIN_USER_READS + 7, transactions: 1 });
+  });
+
+  it('passkeys: one SELECT, however many there are', async () => {
+    const { api, authenticator } = await withPasskey();
+    const options = (await api.gql(PasskeyRegistrationOptions)).data!.passkeyRegistrationOptions;
+    await api.gql(RegisterPasskey, { response: authenticator.create(options) });
+    const { count } = await api.queriesOf(() => api.gql(Passkeys));
+    expect(count).toEqual({ rateLimit: 0, own: 1, transactions: 0 });
+  });
+
+  it('removePasskey: one DELETE', async () => {
+    const { api, passkeyId } = await withPasskey();
+    const { count } = await api.queriesOf(() => api.gql(RemovePasskey, { id: passkeyId }));
+    expect(count).toEqual({ rateLimit: 0, own: 1, transactions: 0 });
   });
 });
 

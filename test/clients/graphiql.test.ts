@@ -42,7 +42,15 @@ describe('GraphiQL in a browser', () => {
     await page.goto(server.url);
     await page.locator('.graphiql-execute-button').waitFor({ timeout: waitMs });
     await expect(page.title()).resolves.toBe('Auth API');
-    expect(await page.locator('.graphiql-tab-button').allInnerTexts()).toEqual(['Register', 'Sessions', 'ChangePassword', 'StartTotpEnrollment']);
+    expect(await page.locator('.graphiql-tab-button').allInnerTexts()).toEqual([
+      'Register',
+      'Sessions',
+      'ChangePassword',
+      'VerifyEmail',
+      'Users',
+      'Passkeys',
+      'StartTotpEnrollment',
+    ]);
 
     const registered = await runOperation(page, 'Register');
     expect(registered).toMatchObject({ data: { register: { email } } });
@@ -60,7 +68,7 @@ describe('GraphiQL in a browser', () => {
 
     const me = await runOperation(page, 'Me');
     const user = await server.prisma.user.findUniqueOrThrow({ where: { email } });
-    expect(me).toEqual({ data: { me: { id: user.id, email, createdAt: user.createdAt.toISOString() } } });
+    expect(me).toEqual({ data: { me: { id: user.id, email, createdAt: user.createdAt.toISOString(), emailVerified: false } } });
     await resultPaneShows(page, new RegExp(`"me":\\s*\\{\\s*"id":\\s*"${user.id}",\\s*"email":\\s*"${email}"`));
     await page.screenshot({ path: join(artifactsDir, 'graphiql.png') });
 

@@ -21,6 +21,7 @@ const PRISMA_PACKAGES = [
   '@prisma/adapter-better-sqlite3',
   '@prisma/adapter-pg',
   '@prisma/driver-adapter-utils',
+  '@prisma/instrumentation',
 ];
 
 /**

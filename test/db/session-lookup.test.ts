@@ -78,11 +78,12 @@ describe("SQLite lookup's own connection", () => {
     onTestFinished(() => lookup.close());
     await expect(lookup.findByTokenHash('a'.repeat(64))).rejects.toThrow(/no such table/);
     writer.exec(`
-      CREATE TABLE "User" ("id" TEXT PRIMARY KEY, "email" TEXT NOT NULL, "createdAt" DATETIME NOT NULL, "credentialVersion" INTEGER NOT NULL);
+      CREATE TABLE "User" ("id" TEXT PRIMARY KEY, "email" TEXT NOT NULL, "createdAt" DATETIME NOT NULL, "credentialVersion" INTEGER NOT NULL, "emailVerified" BOOLEAN NOT NULL DEFAULT false,
+        "role" TEXT NOT NULL DEFAULT 'USER', "disabled" BOOLEAN NOT NULL DEFAULT false);
       CREATE TABLE "Session" ("id" TEXT PRIMARY KEY, "tokenHash" TEXT NOT NULL UNIQUE, "userId" TEXT NOT NULL,
         "createdAt" DATETIME NOT NULL, "lastSeenAt" DATETIME NOT NULL, "expiresAt" DATETIME NOT NULL, "userAgent" TEXT,
         "credentialVersion" INTEGER NOT NULL);
-      INSERT INTO "User" VALUES ('u1', 'ada@example.com', '2026-11-24 07:00:00', 0);
+      INSERT INTO "User" VALUES ('u1', 'ada@example.com', '2026-11-24 07:00:00', 0, 0, 'USER', 0);
       INSERT INTO "Session" VALUES ('s1', '${'b'.repeat(64)}', 'u1', '2026-11-24 07:00:00', '2026-11-24 07:00:00', '2026-12-24 07:00:00', NULL, 0);
     `);
     expect(await lookup.findByTokenHash('a'.repeat(64))).toBeNull();

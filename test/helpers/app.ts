@@ -8,13 +8,14 @@ import type { AuthHooks } from '../../src/auth/service.ts';
 import { loadConfig } from '../../src/config.ts';
 import { openDatabase, type DatabaseOptions } from '../../src/db/client.ts';
 import { createLogMailer, createSmtpMailer } from '../../src/mail/mailer.ts';
+import type { Metrics } from '../../src/metrics/metrics.ts';
 import { createAgent, type Agent } from './agent.ts';
 import { TestClock } from './clock.ts';
 import { freshDatabaseUrl } from './db.ts';
 import { errorOf } from './errors.ts';
 import { captureLogs } from './logs.ts';
 import { Login, Register, ada } from './operations.ts';
-import { startSmtpServer, type ReceivedMail, type SmtpServer } from './smtp.ts';
+import { RESET_MAIL, startSmtpServer, VERIFICATION_MAIL, type ReceivedMail, type SmtpServer } from './smtp.ts';
 
 export { createAgent, type Agent, type GqlResult } from './agent.ts';
 export { codeOf, errorOf, type ErrorEnvelope, type HasErrors } from './errors.ts';
@@ -31,6 +32,11 @@ export const roomyIpLimits = {
   RATE_LIMIT_RESET_REQUEST_PER_IP: '10000/60',
   RATE_LIMIT_RESET_PER_IP: '10000/60',
   RATE_LIMIT_CHANGE_PASSWORD_PER_IP: '10000/60',
+  RATE_LIMIT_VERIFICATION_REQUEST_PER_IP: '10000/60',
+  RATE_LIMIT_VERIFY_EMAIL_PER_IP: '10000/60',
+  RATE_LIMIT_ACCOUNT_CHANGE_PER_IP: '10000/60',
+  RATE_LIMIT_PASSKEY_OPTIONS_PER_IP: '10000/60',
+  RATE_LIMIT_PASSKEY_LOGIN_PER_IP: '10000/60',
   RATE_LIMIT_VERIFY_MFA_PER_IP: '10000/60',
 };
 
@@ -42,6 +48,8 @@ export interface TestAppOptions {
   onQuery?: DatabaseOptions['onQuery'];
   /** Deliver mail to a real SMTP server in the test (read it with `mailTo`); otherwise mail goes to the log. */
   smtp?: boolean;
+  /** Count into these metrics (src/metrics/metrics.ts createMetrics), as with METRICS_PORT. */
+  metrics?: Metrics;
 }
 
 export interface SignInOptions {
@@ -70,7 +78,7 @@ export async function createTestApp(env: Record<string, string> = {}, options: T
   const mailer = config.smtpUrl
     ? createSmtpMailer(config.smtpUrl, config.mailFrom)
     : createLogMailer(logs.log, { redactBody: config.isProduction });
-  const app = createApp({ config, database, mailer, clock, log: logs.log, hooks: options.hooks });
+  const app = createApp({ config, database, mailer, clock, log: logs.log, hooks: options.hooks, metrics: options.metrics });
   onTestFinished(async () => {
     await app.background.drain();
     await database.close();
@@ -96,9 +104,13 @@ export async function createTestApp(env: Record<string, string> = {}, options: T
     return Object.assign(browser, { user: login.data.login });
   }
 
-  /** The next mail to `email` that the test has not read yet (needs `{ smtp: true }`). */
-  function mailTo(email: string): Promise<ReceivedMail> {
-    return mailbox().nextMailTo(email);
+  /**
+   * The next mail to `email` that the test has not read yet, of the subject `subject` when given
+   * (needs `{ smtp: true }`). register mails a verification link, so a test after a reset mail
+   * names its subject (resetMailTo).
+   */
+  function mailTo(email: string, subject?: RegExp): Promise<ReceivedMail> {
+    return mailbox().nextMailTo(email, subject);
   }
 
   /** The SMTP server behind `mailTo`: every mail it received, or close it to make delivery fail. */
@@ -120,6 +132,10 @@ export async function createTestApp(env: Record<string, string> = {}, options: T
     gql: main.gql,
     signedIn,
     mailTo,
+    /** The next password-reset mail to `email`. */
+    resetMailTo: (email: string) => mailTo(email, RESET_MAIL),
+    /** The next verification mail to `email` (after register, a request, or a changeEmail). */
+    verificationMailTo: (email: string) => mailTo(email, VERIFICATION_MAIL),
     errorOf,
     mailbox,
   };

@@ -9,6 +9,8 @@ export interface ReceivedMail {
   raw: string;
   /** The body with quoted-printable soft line breaks undone. */
   text: string;
+  /** The Subject header (every subject the service writes is ASCII). */
+  subject: string;
 }
 
 export type SmtpServer = Awaited<ReturnType<typeof startSmtpServer>>;
@@ -64,7 +66,8 @@ export async function startSmtpServer() {
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
         const raw = Buffer.concat(chunks).toString('utf8');
-        arrive({ to: session.envelope.rcptTo.map((r) => r.address), raw, text: raw.replace(/=\r?\n/g, '').replace(/=3D/g, '=') });
+        const subject = /^Subject: (.*)$/im.exec(raw)?.[1]?.trim() ?? '';
+        arrive({ to: session.envelope.rcptTo.map((r) => r.address), raw, subject, text: raw.replace(/=\r?\n/g, '').replace(/=3D/g, '=') });
         done();
       });
     },
@@ -78,15 +81,27 @@ export async function startSmtpServer() {
     received,
     /** The next mail to arrive (or one already here that no one has taken). */
     nextMail: (): Promise<ReceivedMail> => take(() => true, 'mail'),
-    /** The next mail addressed to `email` that no one has taken (addresses compared without case). */
-    nextMailTo: (email: string): Promise<ReceivedMail> =>
-      take((mail) => mail.to.some((to) => to.toLowerCase() === email.toLowerCase()), `mail to ${email}`),
+    /**
+     * The next mail addressed to `email` that no one has taken (addresses compared without case),
+     * and whose subject matches `subject` when given.
+     */
+    nextMailTo: (email: string, subject?: RegExp): Promise<ReceivedMail> =>
+      take(
+        (mail) => mail.to.some((to) => to.toLowerCase() === email.toLowerCase()) && (subject === undefined || subject.test(mail.subject)),
+        subject === undefined ? `mail to ${email}` : `mail to ${email} with subject ${subject}`,
+      ),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
 
 export function resetTokenFrom(mail: ReceivedMail): string {
   const match = /[?&]token=([A-Za-z0-9_-]+)/.exec(mail.text);
-  if (!match) throw new Error('no reset link in the mail');
+  if (!match) throw new Error('no link with a token in the mail');
   return match[1]!;
 }
+
+/** The token of a verification link; the same shape as a reset link's. */
+export const verificationTokenFrom = resetTokenFrom;
+
+export const RESET_MAIL = /^Reset your password$/;
+export const VERIFICATION_MAIL = /^Confirm your (new )?email address$/;

@@ -5,7 +5,7 @@ import { createSmtpMailer } from '../../src/mail/mailer.ts';
 import { smtpUrlSecurityOf } from '../../src/mail/smtp-url.ts';
 import { startSmtpServer } from '../helpers/smtp.ts';
 
-const message = { to: 'ada@example.com', subject: 'Reset your password', text: 'a link with a token' };
+const message = { to: 'ada@example.com', subject: 'Reset your password', text: 'a link with a token', html: '<p>a link with a token</p>' };
 
 describe('SMTP_URL with requireTLS=true', () => {
   it('sends nothing to a server that offers no STARTTLS, where the plain URL sends in clear', async () => {

@@ -20,7 +20,7 @@ const STRICT_CSP =
 async function mailedResetLink(server: TestServer): Promise<string> {
   expect((await server.gql(Register, ada)).data).toBeTruthy();
   expect((await server.gql(RequestPasswordReset, { email: ada.email })).data).toEqual({ requestPasswordReset: true });
-  const mail = await server.mailTo(ada.email);
+  const mail = await server.resetMailTo(ada.email);
   const link = /https?:\/\/\S+[?&]token=[A-Za-z0-9_-]+/.exec(mail.text)?.[0];
   expect(link).toBeDefined();
   expect(link!.startsWith(`${server.config.passwordResetUrl}?token=`)).toBe(true);
@@ -177,7 +177,7 @@ describe('GET /reset-password', () => {
 
     for (const [path, type] of [
       ['/pages/reset-password.js', 'text/javascript; charset=utf-8'],
-      ['/pages/reset-password.css', 'text/css; charset=utf-8'],
+      ['/pages/pages.css', 'text/css; charset=utf-8'],
     ] as const) {
       const asset = await fetch(`${server.origin}${path}`);
       expect(asset.status).toBe(200);

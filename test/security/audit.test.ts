@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { createTestApp } from '../helpers/app.ts';
 import {
+  ChangeEmail,
   ChangePassword,
+  DeleteAccount,
   Login,
   Logout,
   LogoutEverywhere,
   Register,
+  RequestEmailVerification,
   RequestPasswordReset,
   ResetPassword,
   RevokeSession,
@@ -13,10 +16,11 @@ import {
   DisableTotp,
   RegenerateRecoveryCodes,
   VerifyMfa,
+  VerifyEmail,
   ada,
 } from '../helpers/operations.ts';
 import { challenged, currentCode, enrolled, loggedInWithMfa } from '../helpers/mfa.ts';
-import { resetTokenFrom } from '../helpers/smtp.ts';
+import { resetTokenFrom, verificationTokenFrom } from '../helpers/smtp.ts';
 
 describe('audit trail', () => {
   it('records who did what from where, and never a password or token', async () => {
@@ -32,10 +36,10 @@ describe('audit trail', () => {
     await laptop.gql(RevokeSession, { id: phoneSession.id });
     const newPassword = 'an audited new phrase';
     await laptop.gql(ChangePassword, { currentPassword: ada.password, newPassword });
-    expect((await api.mailTo(ada.email)).raw).toMatch(/Subject: Your password was changed/);
+    expect((await api.mailTo(ada.email, /^Your password was changed$/)).raw).toMatch(/Subject: Your password was changed/);
     await laptop.gql(Logout);
     await laptop.gql(RequestPasswordReset, { email: ada.email });
-    const token = resetTokenFrom(await api.mailTo(ada.email));
+    const token = resetTokenFrom(await api.resetMailTo(ada.email));
     await laptop.gql(RequestPasswordReset, { email: ada.email }); // over the per-email limit
     await laptop.gql(ResetPassword, { token, newPassword: 'the final new phrase' });
     await laptop.gql(Login, { email: ada.email, password: 'the final new phrase' });
@@ -105,5 +109,35 @@ describe('audit trail', () => {
     expect(api.logs.lines.filter((l) => l.audit === true && l.event === 'login').map((l) => l.outcome)).toContain('mfa-required');
     const everything = api.logs.text();
     for (const secretText of [secret, ...recoveryCodes, ...fresh]) expect(everything).not.toContain(secretText);
+  });
+
+  it("records an address's lifecycle: verification, change, deletion, and never a token or password", async () => {
+    const api = await createTestApp({}, { smtp: true });
+    const browser = await api.signedIn();
+    const userId = browser.user.id;
+    const registerToken = verificationTokenFrom(await api.verificationMailTo(ada.email));
+    await browser.gql(VerifyEmail, { token: registerToken });
+    await browser.gql(VerifyEmail, { token: registerToken }); // used already
+    await browser.gql(RequestEmailVerification, { email: ada.email });
+    await browser.gql(ChangeEmail, { newEmail: 'ada@new.example.com', currentPassword: 'not the password at all' });
+    await browser.gql(ChangeEmail, { newEmail: 'ada@new.example.com', currentPassword: ada.password });
+    const changeToken = verificationTokenFrom(await api.verificationMailTo('ada@new.example.com'));
+    await browser.gql(VerifyEmail, { token: changeToken });
+    await browser.gql(DeleteAccount, { currentPassword: ada.password });
+    await api.background.drain();
+
+    const audit = api.logs.lines.filter((l) => l.audit === true && l.event !== 'register' && l.event !== 'login');
+    expect(audit.map((l) => `${l.event}:${l.outcome}:${String(l.reason ?? '')}`)).toEqual([
+      'email-verified:success:',
+      'email-verified:failure:invalid-token',
+      'email-verification-requested:already-verified:',
+      'email-change-requested:failure:wrong-password',
+      'email-change-requested:mailed:',
+      'email-changed:success:',
+      'account-deleted:success:',
+    ]);
+    for (const line of audit.filter((l) => l.outcome !== 'failure' || l.reason !== 'invalid-token')) expect(line.userId).toBe(userId);
+    const everything = api.logs.text();
+    for (const secret of [ada.password, 'not the password at all', registerToken, changeToken]) expect(everything).not.toContain(secret);
   });
 });

@@ -88,7 +88,7 @@ describe('the account-wide back-off', () => {
     await driveIntoBackoff(attacker);
     const newBrowser = api.agent('new laptop', '203.0.113.10');
     await newBrowser.gql(RequestPasswordReset, { email: ada.email });
-    const token = resetTokenFrom(await api.mailTo(ada.email));
+    const token = resetTokenFrom(await api.resetMailTo(ada.email));
     const newPassword = 'a reset clears the pause';
     expect((await newBrowser.gql(ResetPassword, { token, newPassword })).data).toEqual({ resetPassword: true });
     expect((await newBrowser.gql(Login, { email: ada.email, password: newPassword })).data?.login.email).toBe(ada.email);

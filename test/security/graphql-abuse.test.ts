@@ -44,6 +44,22 @@ describe('one credential field per request', () => {
     expect(await api.prisma.user.count()).toBe(0);
   });
 
+  it.each([
+    ['changeEmail', (i: number) => `c${i}: changeEmail(newEmail: "n${i}@example.com", currentPassword: "guess number ${i}")`],
+    ['deleteAccount', (i: number) => `d${i}: deleteAccount(currentPassword: "guess number ${i}")`],
+    ['verifyEmail', (i: number) => `v${i}: verifyEmail(token: "${String(i).padStart(43, 'A')}")`],
+    ['registerPasskey', (i: number) => `r${i}: registerPasskey(response: { id: "${i}" }) { id }`],
+    ['loginWithPasskey', (i: number) => `l${i}: loginWithPasskey(response: { id: "${i}" }) { id }`],
+  ])('refuses two aliased %s fields in one request before either runs', async (_field, field) => {
+    const api = await createTestApp();
+    const browser = await api.signedIn();
+    const compare = vi.spyOn(bcrypt, 'compare');
+    const response = await browser.gql(`mutation { ${field(1)} ${field(2)} }`);
+    expect(response.status).toBe(400);
+    expect(errorOf(response)).toEqual({ code: 'GRAPHQL_VALIDATION_FAILED' });
+    expect(compare).not.toHaveBeenCalled();
+  });
+
   it('lets a document with a single credential field through', async () => {
     const api = await createTestApp();
     const response = await api.gql(`mutation { register(email: "x@example.com", password: "a passphrase here") { id } }`);

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { codeOf, createTestApp, errorOf, type TestApp } from '../helpers/app.ts';
 import { freshDatabaseUrl } from '../helpers/db.ts';
 import { ChangePassword, Login, Register, RequestPasswordReset, ResetPassword, ada } from '../helpers/operations.ts';
-import { startSmtpServer } from '../helpers/smtp.ts';
+import { RESET_MAIL, startSmtpServer } from '../helpers/smtp.ts';
 
 const wrong = { email: ada.email, password: 'not the password' };
 
@@ -185,7 +185,7 @@ describe('requestPasswordReset', () => {
     const refused = await api.agent('x', '198.51.100.99').gql(RequestPasswordReset, { email: ada.email });
     expect(codeOf(refused)).toBe('RATE_LIMITED');
     await api.background.drain();
-    expect(smtp.received).toHaveLength(3);
+    expect(smtp.received.filter((mail) => RESET_MAIL.test(mail.subject))).toHaveLength(3);
   });
 
   it('is limited per client IP, the same for emails with and without an account', async () => {
@@ -199,7 +199,7 @@ describe('requestPasswordReset', () => {
     expect(codeOf(known)).toBe('RATE_LIMITED');
     expect(unknown.errors).toEqual(known.errors);
     await api.background.drain();
-    expect(smtp.received).toHaveLength(0);
+    expect(smtp.received.filter((mail) => RESET_MAIL.test(mail.subject))).toHaveLength(0);
   });
 });
 

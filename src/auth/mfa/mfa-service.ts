@@ -4,7 +4,7 @@
 // and sets the cookies it returns.
 import { mfaChangedMessage } from '../../mail/messages.ts';
 import type { CredentialCheck } from '../credentials.ts';
-import { InvalidCodeError, InvalidInputError, UnauthenticatedError } from '../errors.ts';
+import { AccountDisabledError, InvalidCodeError, InvalidInputError, UnauthenticatedError } from '../errors.ts';
 import { assertPasswordCandidate } from '../passwords.ts';
 import type { ClientInfo } from '../records.ts';
 import type { UserQuery } from '../repository.ts';
@@ -140,15 +140,23 @@ export class MfaService implements SecondFactorGate {
     await this.#codes.prove(userId, code, client, 'verifyMfa');
     // Consumed only now, and atomically: of two right codes on one challenge, one session.
     if (!(await this.mfa.repo.consumeChallenge(challenge.id))) throw new UnauthenticatedError();
-    const started = await startSession(
-      this.deps,
-      { id: userId, credentialVersion: challenge.credentialVersion },
-      client,
-      carried?.session.id ?? null,
-      await this.#deviceOf(userId, deviceToken),
-    );
-    const user = started === null ? null : await this.mfa.repo.findUser(userId, query);
-    if (started === null || user === null) {
+    const user = await this.mfa.repo.findUser(userId, query);
+    if (user?.disabled) {
+      // Only now that both factors are proven, as for a password (API.md): a stranger learns nothing.
+      this.deps.audit.record('mfa-verify', client, { outcome: 'failure', reason: 'account-disabled', userId });
+      throw new AccountDisabledError();
+    }
+    const started =
+      user === null
+        ? null
+        : await startSession(
+            this.deps,
+            { id: userId, credentialVersion: challenge.credentialVersion },
+            client,
+            carried?.session.id ?? null,
+            await this.#deviceOf(userId, deviceToken),
+          );
+    if (user === null || started === null) {
       // The password changed (or the account went) since it earned this challenge: log in again.
       this.deps.audit.record('mfa-verify', client, { outcome: 'failure', reason: 'credentials-changed', userId });
       throw new UnauthenticatedError();
