@@ -70,8 +70,8 @@ describe('confirmTotpEnrollment', () => {
     const { secret } = (await browser.gql(StartTotpEnrollment, { currentPassword: ada.password })).data!.startTotpEnrollment;
     const code = currentCode(api, secret);
     const results = await Promise.all(Array.from({ length: 10 }, () => browser.gql(ConfirmTotpEnrollment, { code })));
-    expect(results.filter((result) => errorOf(result) === null)).toHaveLength(1);
-    expect(results.filter((result) => errorOf(result) !== null).map(errorOf)).toEqual(Array(9).fill({ code: 'INVALID_CODE' }));
+    // One answer each, so that a failure shows what the others got.
+    expect(results.map((result) => errorOf(result)?.code ?? 'confirmed').sort()).toEqual([...Array(9).fill('INVALID_CODE'), 'confirmed']);
     expect(await api.prisma.recoveryCode.count()).toBe(10);
   });
 
