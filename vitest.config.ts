@@ -44,6 +44,7 @@ export default defineConfig({
             'test/security/per-user-invariants.test.ts',
             'test/db/migrations.test.ts',
             'test/db/session-lookup.test.ts',
+            'test/housekeeping/housekeeping.test.ts',
             'test/postgresql/**/*.test.ts',
           ],
           globalSetup: ['test/helpers/global-setup-postgresql.ts'],

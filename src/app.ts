@@ -15,6 +15,7 @@ import { AuthRepository } from './auth/repository.ts';
 import { MAX_TRUSTED_DEVICES_PER_USER } from './auth/trusted-devices.ts';
 import { AuthService, type AuthHooks } from './auth/service.ts';
 import { BackgroundTasks } from './background.ts';
+import { Housekeeping } from './housekeeping/housekeeping.ts';
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import { createContextFactory, type Context } from './context.ts';
@@ -58,6 +59,8 @@ export interface App {
   yoga: YogaServerInstance<ServerContext, Context>;
   auth: AuthService;
   background: BackgroundTasks;
+  /** Sweeps expired rows; main.ts schedules it (housekeeping/schedule.ts), tests run it. */
+  housekeeping: Housekeeping;
 }
 
 export function createApp({ config, database, mailer, clock, log, isDatabaseMigrated = () => true, hooks }: AppDeps): App {
@@ -152,7 +155,8 @@ export function createApp({ config, database, mailer, clock, log, isDatabaseMigr
     ],
   });
 
-  return { yoga, auth, background };
+  const housekeeping = new Housekeeping({ prisma, clock, log, sessionIdleTimeoutMs: config.sessionIdleTimeoutSeconds * 1000 });
+  return { yoga, auth, background, housekeeping };
 }
 
 /** graphql-js and yoga may each wrap a resolver's error in a GraphQLError; find the thrown one. */

@@ -9,11 +9,11 @@ import { ConfigError, loadConfig, type Config } from './config.ts';
 import { openDatabase } from './db/client.ts';
 import { migrationLayout } from './db/migrate/layout.ts';
 import { migrateOnStart } from './db/migrate/migrate-on-start.ts';
+import { scheduleHousekeeping } from './housekeeping/schedule.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createLogMailer, createSmtpMailer, type Mailer } from './mail/mailer.ts';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
-const SWEEP_INTERVAL_MS = 60 * 60 * 1000;
 const SHUTDOWN_GRACE_MS = 10_000;
 
 function readConfig(): Config {
@@ -44,7 +44,7 @@ async function main(): Promise<void> {
   });
 
   const mailer = createMailer(config, log);
-  const { yoga, auth, background } = createApp({
+  const { yoga, background, housekeeping } = createApp({
     config,
     database,
     mailer,
@@ -53,14 +53,11 @@ async function main(): Promise<void> {
     isDatabaseMigrated: migrations.isMigrated,
   });
 
-  const sweeper = setInterval(() => {
-    if (!migrations.isMigrated()) return;
-    auth.sweepExpired().then(
-      (removed) => log.info({ removed }, 'expired sessions and tokens removed'),
-      (err: unknown) => log.error({ err }, 'sweep failed'),
-    );
-  }, SWEEP_INTERVAL_MS);
-  sweeper.unref();
+  const housekeepingSchedule = scheduleHousekeeping(housekeeping, {
+    intervalMs: config.housekeepingIntervalSeconds * 1000,
+    isReady: migrations.isMigrated,
+    log,
+  });
 
   const server = createServer(yoga);
   server.once('error', (error: NodeJS.ErrnoException) => {
@@ -80,15 +77,16 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down: finishing in-flight requests');
-    clearInterval(sweeper);
     migrations.stop();
+    // Ends a running sweep at its next batch; what it left, the next start sweeps.
+    const housekeepingStopped = housekeepingSchedule.stop();
     const force = setTimeout(() => {
       log.warn('grace period over: closing remaining connections');
       server.closeAllConnections();
     }, SHUTDOWN_GRACE_MS);
     force.unref();
     server.close(async () => {
-      await background.drain();
+      await Promise.all([background.drain(), housekeepingStopped]);
       await database.close();
       mailer.close();
       log.info('stopped');

@@ -272,16 +272,4 @@ export class AuthRepository {
       return token.userId;
     });
   }
-
-  /** Housekeeping: rows that can never be valid again. */
-  async deleteExpired(now: Date, idleCutoff: Date): Promise<{ sessions: number; resetTokens: number; trustedDevices: number }> {
-    const sessions = await this.prisma.session.deleteMany({
-      where: { OR: [{ expiresAt: { lte: now } }, { lastSeenAt: { lte: idleCutoff } }] },
-    });
-    const resetTokens = await this.prisma.passwordResetToken.deleteMany({
-      where: { OR: [{ expiresAt: { lte: now } }, { usedAt: { not: null } }] },
-    });
-    const trustedDevices = await this.prisma.trustedDevice.deleteMany({ where: { expiresAt: { lte: now } } });
-    return { sessions: sessions.count, resetTokens: resetTokens.count, trustedDevices: trustedDevices.count };
-  }
 }

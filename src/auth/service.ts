@@ -367,12 +367,4 @@ export class AuthService {
     if (created === null) return null;
     return { session: { token, expiresAt: session.expiresAt }, device: { token: device.token, expiresAt: device.device.expiresAt } };
   }
-
-  /** Deletes sessions, tokens and counters that can never matter again; run periodically by main.ts. */
-  async sweepExpired(): Promise<{ sessions: number; resetTokens: number; trustedDevices: number; rateLimits: number }> {
-    const now = this.deps.clock.now();
-    const rows = await this.deps.repo.deleteExpired(now, idleCutoff(now, this.deps.sessionPolicy));
-    // Counters through the limiter's own store: one path to the RateLimit table.
-    return { ...rows, rateLimits: await this.deps.limits.sweepExpired() };
-  }
 }
