@@ -2,8 +2,9 @@
 // Running the TypeScript through tsx in production cost about 90 MiB of resident memory (its
 // loader, transform cache and source maps) for nothing the service needs at run time.
 //
-// One bundle per entry point: the service, and the migration child it spawns (which must sit
-// next to it, see src/db/migrate/migrate-child.ts). Our own code and the generated Prisma clients are
+// One bundle per entry point: the service, the migration child it spawns and housekeeping's
+// SQLite worker thread (each must sit next to it, see src/db/migrate/migrate-child.ts and
+// src/db/sweep-executor.ts). Our own code and the generated Prisma clients are
 // bundled; packages stay in node_modules, loaded by node as usual.
 //
 // Several `npm start` from one checkout run this at once (a process manager starting instances,
@@ -32,7 +33,7 @@ function isProcessAlive(pid: number): boolean {
 async function buildInto(outdir: string): Promise<void> {
   await build({
     absWorkingDir: repoRoot,
-    entryPoints: { main: 'src/main.ts', 'migrate-cli': 'src/db/migrate/migrate-cli.ts' },
+    entryPoints: { main: 'src/main.ts', 'migrate-cli': 'src/db/migrate/migrate-cli.ts', 'sweep-worker': 'src/db/sweep-worker.ts' },
     outdir,
     bundle: true,
     platform: 'node',

@@ -155,7 +155,12 @@ export function createApp({ config, database, mailer, clock, log, isDatabaseMigr
     ],
   });
 
-  const housekeeping = new Housekeeping({ prisma, clock, log, sessionIdleTimeoutMs: config.sessionIdleTimeoutSeconds * 1000 });
+  const housekeeping = new Housekeeping({
+    executor: database.sweeps,
+    clock,
+    log,
+    sessionIdleTimeoutMs: config.sessionIdleTimeoutSeconds * 1000,
+  });
   return { yoga, auth, background, housekeeping };
 }
 

@@ -31,14 +31,4 @@ export class PrismaRateLimitStore implements RateLimitStore {
   async deleteCounters(keys: string[]): Promise<void> {
     await this.prisma.rateLimit.deleteMany({ where: { key: { in: keys } } });
   }
-
-  async deleteExpired(now: Date, limit: number): Promise<{ found: number; deleted: number }> {
-    // Found by the `expire` index, then deleted only if still expired: a counter restarted
-    // between the two statements (addPoints on an expired key) holds a fresh count.
-    const where = { expire: { lte: now } };
-    const rows = await this.prisma.rateLimit.findMany({ where, select: { key: true }, take: limit });
-    if (rows.length === 0) return { found: 0, deleted: 0 };
-    const { count } = await this.prisma.rateLimit.deleteMany({ where: { ...where, key: { in: rows.map((row) => row.key) } } });
-    return { found: rows.length, deleted: count };
-  }
 }

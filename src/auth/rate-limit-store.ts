@@ -18,9 +18,4 @@ export interface RateLimitStore {
   addPoints(key: string, points: number, expiresAt: Date, now: Date): Promise<Counter>;
   /** Forgets the counters, live or not. */
   deleteCounters(keys: string[]): Promise<void>;
-  /**
-   * Housekeeping (src/housekeeping/): forgets at most `limit` counters expired at `now`.
-   * `found` is how many expired ones it saw; below `limit`, none is left.
-   */
-  deleteExpired(now: Date, limit: number): Promise<{ found: number; deleted: number }>;
 }

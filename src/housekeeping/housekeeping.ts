@@ -1,19 +1,32 @@
 // One housekeeping run: every sweep of sweeps.ts, batch by batch. A single DELETE of every dead
 // row held SQLite's event loop (better-sqlite3 is synchronous) for seconds on a large table, and
-// on PostgreSQL could outlive the statement timeout; a batch touches at most `batchSize` rows,
+// on PostgreSQL could outlive the statement timeout; a batch touches a bounded number of rows,
 // and the run yields to the event loop after each one, so requests are served in between.
 // Each batch commits on its own: a run that stops (shutdown, crash) loses nothing, and the next
 // run carries on from what is left.
+// How many rows a batch may take is measured, not guessed: on SQLite a batch holds the event
+// loop for as long as it runs (tens of microseconds a row, more on a large table the cache does
+// not hold), so the size follows the time each batch took, aiming at TARGET_BATCH_MS.
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Clock } from '../clock.ts';
-import type { DatabaseClient } from '../db/client.ts';
 import type { Logger } from '../logger.ts';
-import { sweeps as defaultSweeps, type Sweep } from './sweeps.ts';
+import { sweeps as defaultSweeps, type Sweep, type SweepCutoffs, type SweepExecutor } from './sweeps.ts';
 
-/** Rows per batch: a few milliseconds of work on either database. */
-export const DEFAULT_BATCH_SIZE = 500;
+/** What one batch should take: well under the 100 ms a request may be kept waiting (issue 16). */
+export const TARGET_BATCH_MS = 20;
+const FIRST_BATCH_SIZE = 100;
+const MIN_BATCH_SIZE = 10;
+const MAX_BATCH_SIZE = 1000;
+
+/** The next batch's size from how long the last one took: at most doubling, never below MIN. */
+export function nextBatchSize(size: number, tookMs: number): number {
+  const fitting = Math.round((size * TARGET_BATCH_MS) / Math.max(tookMs, 1));
+  return Math.max(MIN_BATCH_SIZE, Math.min(MAX_BATCH_SIZE, 2 * size, fitting));
+}
 
 export interface HousekeepingDeps {
-  prisma: DatabaseClient;
+  /** The database's (Database.sweeps). */
+  executor: SweepExecutor;
   clock: Clock;
   log: Logger;
   sessionIdleTimeoutMs: number;
@@ -22,6 +35,7 @@ export interface HousekeepingDeps {
 }
 
 export interface RunOptions {
+  /** Rows per batch, fixed; default: sized from each batch's time (nextBatchSize). */
   batchSize?: number;
   /** Awaited after each batch, once the event loop has had its turn (tests hold the run here). */
   betweenBatches?: () => Promise<void>;
@@ -34,6 +48,11 @@ export interface HousekeepingSummary {
   removed: Record<string, number>;
   batches: number;
   durationMs: number;
+  /**
+   * The longest the event loop was held while the run went on (perf_hooks' event-loop delay, 10 ms
+   * resolution): on SQLite a batch runs on the event loop, and no request is answered meanwhile.
+   */
+  longestStallMs: number;
   /** False when the run was stopped before it was done. */
   complete: boolean;
 }
@@ -48,33 +67,53 @@ export class Housekeeping {
   }
 
   async run(options: RunOptions = {}): Promise<HousekeepingSummary> {
-    const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
-    const isStopping = options.isStopping ?? (() => false);
     const started = performance.now();
+    const stalls = monitorEventLoopDelay({ resolution: 10 });
+    stalls.enable();
     const now = this.deps.clock.now();
     const cutoffs = { now, sessionIdleCutoff: new Date(now.getTime() - this.deps.sessionIdleTimeoutMs) };
     const removed: Record<string, number> = {};
     let batches = 0;
     let complete = true;
-    for (const sweep of this.#sweeps) {
-      let deleted = 0;
-      for (;;) {
-        if (isStopping()) {
-          complete = false;
-          break;
-        }
-        const batch = await sweep.sweepBatch(this.deps.prisma, cutoffs, batchSize);
-        batches += 1;
-        deleted += batch.deleted;
-        await nextTurn();
-        await options.betweenBatches?.();
-        if (batch.found < batchSize) break;
+    try {
+      for (const sweep of this.#sweeps) {
+        const swept = await this.#sweep(sweep, cutoffs, options);
+        removed[sweep.name] = swept.deleted;
+        batches += swept.batches;
+        complete = swept.complete;
+        if (!complete) break;
       }
-      removed[sweep.name] = deleted;
-      if (!complete) break;
+    } finally {
+      stalls.disable();
+      await this.deps.executor.release();
     }
-    const summary = { removed, batches, durationMs: Math.round(performance.now() - started), complete };
+    const summary = {
+      removed,
+      batches,
+      durationMs: Math.round(performance.now() - started),
+      longestStallMs: Math.round(stalls.max / 1e6),
+      complete,
+    };
     this.deps.log.info({ housekeeping: summary }, 'housekeeping run done');
     return summary;
+  }
+
+  /** One sweep, batch after batch, until a batch comes back short (or the run is stopped). */
+  async #sweep(sweep: Sweep, cutoffs: SweepCutoffs, options: RunOptions) {
+    let batchSize = options.batchSize ?? FIRST_BATCH_SIZE;
+    let deleted = 0;
+    let batches = 0;
+    for (;;) {
+      if (options.isStopping?.()) return { deleted, batches, complete: false };
+      const batchStarted = performance.now();
+      const count = await this.deps.executor.deleteBatch(sweep, cutoffs, batchSize);
+      const tookMs = performance.now() - batchStarted;
+      batches += 1;
+      deleted += count;
+      await nextTurn();
+      await options.betweenBatches?.();
+      if (count < batchSize) return { deleted, batches, complete: true };
+      if (options.batchSize === undefined) batchSize = nextBatchSize(batchSize, tookMs);
+    }
   }
 }

@@ -1,14 +1,12 @@
-// Every table that grows gets a bounded lifetime here: one entry per kind of dead row, each found
-// by an indexed predicate (the indexes are in prisma/schema.prisma), so a batch reads only the
-// rows it deletes, however large the table. A new table with a lifetime adds one entry below.
-import { PrismaRateLimitStore } from '../auth/rate-limit-repository.ts';
-import type { DatabaseClient } from '../db/client.ts';
-
-/** What one batch saw: `found` below the batch size means the entry has nothing left. */
-export interface BatchResult {
-  found: number;
-  deleted: number;
-}
+// Every table that grows gets a bounded lifetime here: one entry per kind of dead row, a table
+// and an indexed predicate (the indexes are in prisma/schema.prisma). A batch is one statement,
+//   DELETE FROM "T" WHERE "key" IN (SELECT "key" FROM "T" WHERE <where> LIMIT n)
+// whose inner SELECT walks the predicate's index and stops after n rows, so a batch costs the
+// same on a table of a thousand rows or of millions; the predicate is judged in the statement
+// that deletes, so a row that came back to life meanwhile (a rate-limit counter restarted) stays.
+// A new table with a lifetime adds one entry here and an index on its predicate's column.
+// (Not Prisma's findMany + deleteMany: with `take` it adds ORDER BY "id", which makes the
+// database sort every dead row, or walk the whole primary key, to return the first n.)
 
 /** The instants a run judges rows by, fixed when it starts (the service's clock). */
 export interface SweepCutoffs {
@@ -20,64 +18,35 @@ export interface SweepCutoffs {
 export interface Sweep {
   /** Shown in the run's summary; names the table and the rule. */
   readonly name: string;
-  /**
-   * Deletes at most `limit` dead rows. The delete repeats the predicate, so a row that came
-   * back to life between the two statements (a rate-limit counter restarted) is kept.
-   */
-  sweepBatch(prisma: DatabaseClient, cutoffs: SweepCutoffs, limit: number): Promise<BatchResult>;
-}
-
-/** The ids found, then the rows among them that still match: two bounded statements. */
-async function deleteFound(ids: { id: string }[], remove: (ids: string[]) => Promise<{ count: number }>): Promise<BatchResult> {
-  if (ids.length === 0) return { found: 0, deleted: 0 };
-  const { count } = await remove(ids.map((row) => row.id));
-  return { found: ids.length, deleted: count };
+  readonly table: string;
+  /** The primary key's column. */
+  readonly key: string;
+  /** A condition on the table's columns; each `?` is bound, in order, to a value of `params`. */
+  readonly where: string;
+  params(cutoffs: SweepCutoffs): Date[];
 }
 
 export const sweeps: readonly Sweep[] = [
-  {
-    name: 'sessions expired',
-    async sweepBatch(prisma, { now }, limit) {
-      const where = { expiresAt: { lte: now } };
-      const ids = await prisma.session.findMany({ where, select: { id: true }, take: limit });
-      return deleteFound(ids, (found) => prisma.session.deleteMany({ where: { ...where, id: { in: found } } }));
-    },
-  },
-  {
-    name: 'sessions idle',
-    async sweepBatch(prisma, { sessionIdleCutoff }, limit) {
-      const where = { lastSeenAt: { lte: sessionIdleCutoff } };
-      const ids = await prisma.session.findMany({ where, select: { id: true }, take: limit });
-      return deleteFound(ids, (found) => prisma.session.deleteMany({ where: { ...where, id: { in: found } } }));
-    },
-  },
-  {
-    name: 'reset tokens expired',
-    async sweepBatch(prisma, { now }, limit) {
-      const where = { expiresAt: { lte: now } };
-      const ids = await prisma.passwordResetToken.findMany({ where, select: { id: true }, take: limit });
-      return deleteFound(ids, (found) => prisma.passwordResetToken.deleteMany({ where: { ...where, id: { in: found } } }));
-    },
-  },
-  {
-    name: 'reset tokens used',
-    async sweepBatch(prisma, _cutoffs, limit) {
-      const where = { usedAt: { not: null } };
-      const ids = await prisma.passwordResetToken.findMany({ where, select: { id: true }, take: limit });
-      return deleteFound(ids, (found) => prisma.passwordResetToken.deleteMany({ where: { ...where, id: { in: found } } }));
-    },
-  },
-  {
-    name: 'trusted devices expired',
-    async sweepBatch(prisma, { now }, limit) {
-      const where = { expiresAt: { lte: now } };
-      const ids = await prisma.trustedDevice.findMany({ where, select: { id: true }, take: limit });
-      return deleteFound(ids, (found) => prisma.trustedDevice.deleteMany({ where: { ...where, id: { in: found } } }));
-    },
-  },
-  {
-    name: 'rate-limit counters expired',
-    // Through the limiter's store: one path to the RateLimit table.
-    sweepBatch: (prisma, { now }, limit) => new PrismaRateLimitStore(prisma).deleteExpired(now, limit),
-  },
+  { name: 'sessions expired', table: 'Session', key: 'id', where: '"expiresAt" <= ?', params: (c) => [c.now] },
+  { name: 'sessions idle', table: 'Session', key: 'id', where: '"lastSeenAt" <= ?', params: (c) => [c.sessionIdleCutoff] },
+  { name: 'reset tokens expired', table: 'PasswordResetToken', key: 'id', where: '"expiresAt" <= ?', params: (c) => [c.now] },
+  // Used once, then worthless: kept no longer than the next run.
+  { name: 'reset tokens used', table: 'PasswordResetToken', key: 'id', where: '"usedAt" IS NOT NULL', params: () => [] },
+  { name: 'trusted devices expired', table: 'TrustedDevice', key: 'id', where: '"expiresAt" <= ?', params: (c) => [c.now] },
+  // "Expired" by the limiter's clock, which is the service's: rate-limit.ts reads the same one.
+  { name: 'rate-limit counters expired', table: 'RateLimit', key: 'key', where: '"expire" <= ?', params: (c) => [c.now] },
 ];
+
+/** One batch's statement, with `?` placeholders: the sweep's parameters, then the limit. */
+export function batchStatement(sweep: Sweep): string {
+  const { table, key, where } = sweep;
+  return `DELETE FROM "${table}" WHERE "${key}" IN (SELECT "${key}" FROM "${table}" WHERE ${where} LIMIT ?)`;
+}
+
+/** Runs batches of a sweep on one database (src/db/sweep-executor.ts). */
+export interface SweepExecutor {
+  /** Deletes at most `limit` dead rows and returns how many; fewer than `limit`: none is left. */
+  deleteBatch(sweep: Sweep, cutoffs: SweepCutoffs, limit: number): Promise<number>;
+  /** The run is over: what it held only while running (SQLite's worker thread) may go. */
+  release(): Promise<void>;
+}

@@ -109,7 +109,15 @@ describe('housekeeping', () => {
 
     const logged = api.logs.lines.filter((line) => line.msg === 'housekeeping run done');
     expect(logged).toEqual([
-      expect.objectContaining({ housekeeping: { removed: summary.removed, batches: 32, durationMs: expect.any(Number), complete: true } }),
+      expect.objectContaining({
+        housekeeping: {
+          removed: summary.removed,
+          batches: 32,
+          durationMs: expect.any(Number),
+          longestStallMs: expect.any(Number),
+          complete: true,
+        },
+      }),
     ]);
   });
 

@@ -5,7 +5,7 @@ import type { HousekeepingSummary, RunOptions } from '../../src/housekeeping/hou
 import { scheduleHousekeeping } from '../../src/housekeeping/schedule.ts';
 import { captureLogs } from '../helpers/logs.ts';
 
-const summary: HousekeepingSummary = { removed: {}, batches: 1, durationMs: 0, complete: true };
+const summary: HousekeepingSummary = { removed: {}, batches: 1, durationMs: 0, longestStallMs: 0, complete: true };
 
 /** A housekeeping whose runs end when the test says so. */
 function heldHousekeeping() {

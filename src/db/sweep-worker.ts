@@ -1,0 +1,39 @@
+// The thread that runs housekeeping's SQLite batches (sweep-executor.ts): its own connection,
+// so the statement, its commit and the checkpoints it triggers block this thread, never the
+// service's event loop. One message in, one answer out: { id, changes } or { id, error }.
+import { parentPort, workerData } from 'node:worker_threads';
+import Database from 'better-sqlite3';
+
+export interface SweepRequest {
+  id: number;
+  sql: string;
+  values: Array<string | number>;
+}
+
+export type SweepReply = { id: number; changes: number } | { id: number; error: string };
+
+/** Waits for the service's write lock here, off its event loop. */
+const BUSY_TIMEOUT_MS = 5000;
+
+const { filePath } = workerData as { filePath: string };
+// fileMustExist: housekeeping never creates an empty database where the service's is missing.
+const connection = new Database(filePath, { fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
+// A delete lost in a crash is done again by the next run: no fsync per commit (WAL keeps the
+// file consistent; the deletes reach the disk with the next checkpoint or FULL commit).
+connection.pragma('synchronous = NORMAL');
+const statements = new Map<string, Database.Statement>();
+
+parentPort!.on('message', ({ id, sql, values }: SweepRequest) => {
+  let reply: SweepReply;
+  try {
+    let statement = statements.get(sql);
+    if (statement === undefined) {
+      statement = connection.prepare(sql);
+      statements.set(sql, statement);
+    }
+    reply = { id, changes: statement.run(...values).changes };
+  } catch (error) {
+    reply = { id, error: error instanceof Error ? error.message : String(error) };
+  }
+  parentPort!.postMessage(reply);
+});
