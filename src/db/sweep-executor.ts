@@ -7,11 +7,12 @@
 // request. The worker lives for one run (release()), so its memory is not kept between runs.
 //
 // PostgreSQL: through Prisma on the service's pool; the statement runs on the server, off the
-// event loop, within DATABASE_STATEMENT_TIMEOUT_SECONDS like any other.
+// event loop, within DATABASE_STATEMENT_TIMEOUT_SECONDS like any other, and locks only the dead
+// rows it deletes, so no request waits on it.
 import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import type { DatabaseClient } from './client.ts';
-import { batchStatement, type SweepExecutor } from '../housekeeping/sweeps.ts';
+import { batchStatement, type BatchResult, type SweepExecutor } from '../housekeeping/sweeps.ts';
 import type { SweepReply } from './sweep-worker.ts';
 
 /** As Prisma's SQLite adapter writes DateTimes: ISO-8601 with an explicit offset (see session-lookup.ts). */
@@ -31,7 +32,7 @@ function startWorker(filePath: string): Worker {
 export function sqliteSweepExecutor(filePath: string): SweepExecutor & { close(): Promise<void> } {
   let worker: Worker | null = null;
   let nextId = 0;
-  const waiting = new Map<number, { resolve(changes: number): void; reject(error: Error): void }>();
+  const waiting = new Map<number, { resolve(result: BatchResult): void; reject(error: Error): void }>();
 
   const failAll = (error: Error) => {
     for (const pending of waiting.values()) pending.reject(error);
@@ -44,7 +45,7 @@ export function sqliteSweepExecutor(filePath: string): SweepExecutor & { close()
       const pending = waiting.get(reply.id);
       waiting.delete(reply.id);
       if ('error' in reply) pending?.reject(new Error(`housekeeping batch failed: ${reply.error}`));
-      else pending?.resolve(reply.changes);
+      else pending?.resolve({ deleted: reply.changes, lockHeldMs: reply.tookMs });
     });
     thread.on('error', (error) => failAll(error));
     thread.on('exit', () => {
@@ -64,7 +65,7 @@ export function sqliteSweepExecutor(filePath: string): SweepExecutor & { close()
     deleteBatch(sweep, cutoffs, limit) {
       const id = nextId++;
       const values = [...sweep.params(cutoffs).map(sqliteDateTime), limit];
-      return new Promise<number>((resolve, reject) => {
+      return new Promise<BatchResult>((resolve, reject) => {
         waiting.set(id, { resolve, reject });
         started().postMessage({ id, sql: batchStatement(sweep), values });
       });
@@ -76,10 +77,11 @@ export function sqliteSweepExecutor(filePath: string): SweepExecutor & { close()
 
 export function postgresqlSweepExecutor(prisma: DatabaseClient): SweepExecutor {
   return {
-    deleteBatch(sweep, cutoffs, limit) {
+    async deleteBatch(sweep, cutoffs, limit) {
       let n = 0;
       const sql = batchStatement(sweep).replace(/\?/g, () => `$${++n}`);
-      return prisma.$executeRawUnsafe(sql, ...sweep.params(cutoffs), limit);
+      const deleted = await prisma.$executeRawUnsafe(sql, ...sweep.params(cutoffs), limit);
+      return { deleted, lockHeldMs: null };
     },
     async release() {},
   };

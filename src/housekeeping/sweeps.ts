@@ -30,8 +30,9 @@ export const sweeps: readonly Sweep[] = [
   { name: 'sessions expired', table: 'Session', key: 'id', where: '"expiresAt" <= ?', params: (c) => [c.now] },
   { name: 'sessions idle', table: 'Session', key: 'id', where: '"lastSeenAt" <= ?', params: (c) => [c.sessionIdleCutoff] },
   { name: 'reset tokens expired', table: 'PasswordResetToken', key: 'id', where: '"expiresAt" <= ?', params: (c) => [c.now] },
-  // Used once, then worthless: kept no longer than the next run.
-  { name: 'reset tokens used', table: 'PasswordResetToken', key: 'id', where: '"usedAt" IS NOT NULL', params: () => [] },
+  // Used once, then worthless. "Used by now" rather than IS NOT NULL: SQLite's planner walks an
+  // index for a range, but scans the whole table for IS NOT NULL.
+  { name: 'reset tokens used', table: 'PasswordResetToken', key: 'id', where: '"usedAt" <= ?', params: (c) => [c.now] },
   { name: 'trusted devices expired', table: 'TrustedDevice', key: 'id', where: '"expiresAt" <= ?', params: (c) => [c.now] },
   // "Expired" by the limiter's clock, which is the service's: rate-limit.ts reads the same one.
   { name: 'rate-limit counters expired', table: 'RateLimit', key: 'key', where: '"expire" <= ?', params: (c) => [c.now] },
@@ -43,10 +44,21 @@ export function batchStatement(sweep: Sweep): string {
   return `DELETE FROM "${table}" WHERE "${key}" IN (SELECT "${key}" FROM "${table}" WHERE ${where} LIMIT ?)`;
 }
 
+export interface BatchResult {
+  /** Fewer than the limit: none is left. */
+  deleted: number;
+  /**
+   * SQLite: how long the batch held the database's one write lock, during which a write of the
+   * service waits (on its event loop). Null where writers do not wait on a batch (PostgreSQL
+   * locks only the dead rows it deletes).
+   */
+  lockHeldMs: number | null;
+}
+
 /** Runs batches of a sweep on one database (src/db/sweep-executor.ts). */
 export interface SweepExecutor {
-  /** Deletes at most `limit` dead rows and returns how many; fewer than `limit`: none is left. */
-  deleteBatch(sweep: Sweep, cutoffs: SweepCutoffs, limit: number): Promise<number>;
+  /** Deletes at most `limit` dead rows. */
+  deleteBatch(sweep: Sweep, cutoffs: SweepCutoffs, limit: number): Promise<BatchResult>;
   /** The run is over: what it held only while running (SQLite's worker thread) may go. */
   release(): Promise<void>;
 }
