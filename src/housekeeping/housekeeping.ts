@@ -1,7 +1,8 @@
 // One housekeeping run: every sweep of sweeps.ts, batch by batch. A single DELETE of every dead
 // row held SQLite's event loop (better-sqlite3 is synchronous) for seconds on a large table, and
-// on PostgreSQL could outlive the statement timeout; a batch touches a bounded number of rows,
-// and the run yields to the event loop after each one, so requests are served in between.
+// on PostgreSQL could outlive the statement timeout; a batch touches a bounded number of rows
+// (on SQLite in a worker thread, see db/sweep-executor.ts), and the run yields to the event loop
+// after each one, so requests are served in between.
 // Each batch commits on its own: a run that stops (shutdown, crash) loses nothing, and the next
 // run carries on from what is left.
 // How many rows a batch may take is measured, not guessed. On SQLite a batch holds the one write
@@ -52,7 +53,8 @@ export interface HousekeepingSummary {
   durationMs: number;
   /**
    * The longest the event loop was held while the run went on (perf_hooks' event-loop delay, 10 ms
-   * resolution): on SQLite a batch runs on the event loop, and no request is answered meanwhile.
+   * resolution; it includes whatever else the process did, and time the OS gave to others):
+   * what the benchmark checks against the 100 ms a request may wait.
    */
   longestStallMs: number;
   /** False when the run was stopped before it was done. */
