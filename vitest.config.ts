@@ -46,6 +46,7 @@ export default defineConfig({
             'test/db/migrations.test.ts',
             'test/db/session-lookup.test.ts',
             'test/scripts/user-role.test.ts',
+            'test/housekeeping/housekeeping.test.ts',
             'test/postgresql/**/*.test.ts',
           ],
           globalSetup: ['test/helpers/global-setup-postgresql.ts'],

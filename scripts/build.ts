@@ -2,10 +2,11 @@
 // Running the TypeScript through tsx in production cost about 90 MiB of resident memory (its
 // loader, transform cache and source maps) for nothing the service needs at run time.
 //
-// One bundle per entry point: the service, and the migration child it spawns (which must sit
-// next to it, see src/db/migrate/migrate-child.ts). Our own code and the generated Prisma clients are
-// bundled; packages stay in node_modules, loaded by node as usual. Shared code and the modules
-// loaded on demand are chunks beside them.
+// One bundle per entry point: the service, the migration child it spawns, housekeeping's SQLite
+// worker thread (each must sit next to it, see src/db/migrate/migrate-child.ts and
+// src/db/sweep-executor.ts) and the user:role command. Our own code and the generated Prisma
+// clients are bundled; packages stay in node_modules, loaded by node as usual. Shared code and
+// the modules loaded on demand are chunks beside them.
 //
 // Several `npm start` from one checkout run this at once (a process manager starting instances,
 // a test harness), while others may already be serving: nothing here ever removes or rewrites a
@@ -33,7 +34,12 @@ function isProcessAlive(pid: number): boolean {
 async function buildInto(outdir: string): Promise<void> {
   await build({
     absWorkingDir: repoRoot,
-    entryPoints: { main: 'src/main.ts', 'migrate-cli': 'src/db/migrate/migrate-cli.ts', 'user-role': 'src/cli/user-role-main.ts' },
+    entryPoints: {
+      main: 'src/main.ts',
+      'migrate-cli': 'src/db/migrate/migrate-cli.ts',
+      'sweep-worker': 'src/db/sweep-worker.ts',
+      'user-role': 'src/cli/user-role-main.ts',
+    },
     outdir,
     bundle: true,
     platform: 'node',

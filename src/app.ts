@@ -28,6 +28,7 @@ import { PasskeyRepository } from './auth/passkeys/repository.ts';
 import { PasskeyService } from './auth/passkeys/service.ts';
 import { AuthService, type AuthHooks, type AuthServiceDeps } from './auth/service.ts';
 import { BackgroundTasks } from './background.ts';
+import { Housekeeping } from './housekeeping/housekeeping.ts';
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import { createContextFactory, type Context, type Services } from './context.ts';
@@ -84,6 +85,8 @@ export interface App {
   auth: AuthService;
   passkeys: PasskeyService;
   background: BackgroundTasks;
+  /** Sweeps expired rows; main.ts schedules it (housekeeping/schedule.ts), tests run it. */
+  housekeeping: Housekeeping;
 }
 
 export function createApp(deps: AppDeps): App {
@@ -216,7 +219,13 @@ export function createApp(deps: AppDeps): App {
     ],
   });
 
-  return { yoga, auth, passkeys, background };
+  const housekeeping = new Housekeeping({
+    executor: database.sweeps,
+    clock,
+    log,
+    sessionIdleTimeoutMs: config.sessionIdleTimeoutSeconds * 1000,
+  });
+  return { yoga, auth, passkeys, background, housekeeping };
 }
 
 /** graphql-js and yoga may each wrap a resolver's error in a GraphQLError; find the thrown one. */

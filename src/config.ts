@@ -48,6 +48,8 @@ export interface Config {
   readonly resetTokenTtlSeconds: number;
   /** Lifetime of a device cookie (a browser the owner logged in from), seconds. Default 15552000 (180 days). */
   readonly deviceCookieMaxAgeSeconds: number;
+  /** Seconds between housekeeping runs (expired rows swept in batches); the first comes one interval after start-up. Default 3600. */
+  readonly housekeepingIntervalSeconds: number;
   /** bcrypt work factor, 4..31; refused below 10 in production. Default 12. */
   readonly bcryptCost: number;
   /** bcrypt operations at once. Default: cores - 1, at least 1 (leaves the event loop a core). */
@@ -265,6 +267,7 @@ const envSchema = z.object({
   MAX_SESSIONS_PER_USER: integer(1, 10000, 50),
   RESET_TOKEN_TTL_SECONDS: integer(60, 7 * 86400, 1800),
   DEVICE_COOKIE_MAX_AGE_SECONDS: integer(3600, 400 * 86400, 180 * 86400),
+  HOUSEKEEPING_INTERVAL_SECONDS: integer(1, 7 * 86400, 3600),
   BCRYPT_COST: integer(4, 31, 12),
   BCRYPT_CONCURRENCY: integer(1, 256, Math.max(1, availableParallelism() - 1)),
   BCRYPT_MAX_QUEUE_MS: integer(100, 60_000, 2000),
@@ -434,6 +437,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     maxSessionsPerUser: e.MAX_SESSIONS_PER_USER,
     resetTokenTtlSeconds: e.RESET_TOKEN_TTL_SECONDS,
     deviceCookieMaxAgeSeconds: e.DEVICE_COOKIE_MAX_AGE_SECONDS,
+    housekeepingIntervalSeconds: e.HOUSEKEEPING_INTERVAL_SECONDS,
     bcryptCost: e.BCRYPT_COST,
     bcryptConcurrency: e.BCRYPT_CONCURRENCY,
     bcryptMaxQueueMs: e.BCRYPT_MAX_QUEUE_MS,

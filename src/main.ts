@@ -10,6 +10,7 @@ import { openDatabase, type Database } from './db/client.ts';
 import { sqliteDirectory } from './db/database-url.ts';
 import { migrationLayout } from './db/migrate/layout.ts';
 import { migrateOnStart } from './db/migrate/migrate-on-start.ts';
+import { scheduleHousekeeping } from './housekeeping/schedule.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createLogMailer, createSmtpMailer, type Mailer } from './mail/mailer.ts';
 import { loadOrCreateDevelopmentKey } from './mfa-development-key.ts';
@@ -17,7 +18,6 @@ import type { Metrics } from './metrics/metrics.ts';
 import type { Tracing } from './tracing/tracing.ts';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
-const SWEEP_INTERVAL_MS = 60 * 60 * 1000;
 const SHUTDOWN_GRACE_MS = 10_000;
 
 function readConfig(): Config {
@@ -98,7 +98,7 @@ async function main(): Promise<void> {
 
   const mailer = createMailer(config, log);
   const metrics = await loadMetrics(config);
-  const { yoga, auth, passkeys, background } = createApp({
+  const { yoga, background, housekeeping } = createApp({
     config,
     database: tracedDatabase(database, tracing),
     mailer,
@@ -110,18 +110,11 @@ async function main(): Promise<void> {
     tracing,
   });
 
-  const sweeper = setInterval(() => {
-    if (!migrations.isMigrated()) return;
-    auth.sweepExpired().then(
-      (removed) => log.info({ removed }, 'expired sessions and tokens removed'),
-      (err: unknown) => log.error({ err }, 'sweep failed'),
-    );
-    passkeys.sweepExpired().then(
-      (challenges) => log.info({ removed: { passkeyChallenges: challenges } }, 'expired passkey challenges removed'),
-      (err: unknown) => log.error({ err }, 'passkey challenge sweep failed'),
-    );
-  }, SWEEP_INTERVAL_MS);
-  sweeper.unref();
+  const housekeepingSchedule = scheduleHousekeeping(housekeeping, {
+    intervalMs: config.housekeepingIntervalSeconds * 1000,
+    isReady: migrations.isMigrated,
+    log,
+  });
 
   let metricsServer: Server | null = null;
   if (metrics !== null && config.metricsPort !== null) {
@@ -144,18 +137,19 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down: finishing in-flight requests');
-    clearInterval(sweeper);
     migrations.stop();
     // Scrapes stop with the API: a stopping instance is no longer one to watch.
     metricsServer?.close();
     metricsServer?.closeAllConnections();
+    // Ends a running sweep at its next batch; what it left, the next start sweeps.
+    const housekeepingStopped = housekeepingSchedule.stop();
     const force = setTimeout(() => {
       log.warn('grace period over: closing remaining connections');
       server.closeAllConnections();
     }, SHUTDOWN_GRACE_MS);
     force.unref();
     server.close(async () => {
-      await background.drain();
+      await Promise.all([background.drain(), housekeepingStopped]);
       await database.close();
       mailer.close();
       await tracing?.shutdown();

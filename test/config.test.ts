@@ -37,6 +37,7 @@ describe('loadConfig', () => {
       sessionTouchIntervalSeconds: 60,
       maxSessionsPerUser: 50,
       resetTokenTtlSeconds: 1800,
+      housekeepingIntervalSeconds: 3600,
       bcryptCost: 12,
       trustProxy: 0,
       corsOrigins: [],
@@ -142,6 +143,7 @@ describe('loadConfig', () => {
       SESSION_MAX_AGE_SECONDS: '3600',
       SESSION_IDLE_TIMEOUT_SECONDS: '600',
       RESET_TOKEN_TTL_SECONDS: '900',
+      HOUSEKEEPING_INTERVAL_SECONDS: '60',
       BCRYPT_COST: '13',
       TRUST_PROXY: '1',
       CORS_ORIGINS: 'https://app.example.com, http://localhost:5173/',
@@ -168,10 +170,21 @@ describe('loadConfig', () => {
       sessionMaxAgeSeconds: 3600,
       sessionIdleTimeoutSeconds: 600,
       resetTokenTtlSeconds: 900,
+      housekeepingIntervalSeconds: 60,
       bcryptCost: 13,
       trustProxy: 1,
       corsOrigins: ['https://app.example.com', 'http://localhost:5173'],
     });
+  });
+
+  it('refuses a HOUSEKEEPING_INTERVAL_SECONDS that is not whole seconds from 1 to a week', () => {
+    expect(loadConfig({ HOUSEKEEPING_INTERVAL_SECONDS: '1' }).housekeepingIntervalSeconds).toBe(1);
+    expect(loadConfig({ HOUSEKEEPING_INTERVAL_SECONDS: '604800' }).housekeepingIntervalSeconds).toBe(604800);
+    for (const value of ['0', '-60', '1.5', 'hourly', '604801']) {
+      expect(() => loadConfig({ HOUSEKEEPING_INTERVAL_SECONDS: value }), value).toThrow(
+        /HOUSEKEEPING_INTERVAL_SECONDS: must be a whole number from 1 to 604800/,
+      );
+    }
   });
 
   it('lists every bad value in one error, naming each variable', () => {

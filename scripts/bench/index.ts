@@ -1,14 +1,12 @@
 // npm run bench: the service under load next to the framework's ceiling, in one run, on this
 // machine. Prints a table and writes bench/results.json and bench/RESULTS.md. Figures are
 // compared as ratios to what was measured in the same run: these machines are shared and noisy.
-import { spawn, type ChildProcess } from 'node:child_process';
+// With --scale it runs scale.ts instead: the same service against databases of growing size.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import bcrypt from 'bcrypt';
 import { build } from 'esbuild';
 import { serveCommand } from '../paths.ts';
@@ -16,8 +14,8 @@ import { SoftwareAuthenticator } from '../../test/helpers/software-authenticator
 import { runLoad, type LoadResult } from './load.ts';
 import { runPasskeyLogins } from './passkey-load.ts';
 import { secondFactorEnv, verifyMfaThroughput } from './second-factor.ts';
+import { children, peakRssMiB, root, startProcess, stop } from './processes.ts';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 const WARM_UP_SECONDS = 2;
 const seconds = Number(process.env.BENCH_SECONDS ?? '8');
 const cost = 12;
@@ -55,56 +53,6 @@ const raisedLimits = {
 /** A third account, with a passkey: its logins must not push `reader` out of the session cap. */
 const passkeyUser = { email: 'hopper@example.com', password: 'a load test passphrase' };
 const PASSKEY_RP = { rpId: 'auth.example.com', origin: 'https://auth.example.com' };
-
-interface Process {
-  child: ChildProcess;
-  port: number;
-}
-
-/** Every child started, so a failed run leaves no server behind. */
-const children = new Set<ChildProcess>();
-
-/** `command` is run by sh and must exec node, so that the child's pid is the server's own. */
-function startProcess(
-  command: string,
-  env: Record<string, string>,
-  portOf: (line: Record<string, unknown>) => number | null,
-): Promise<Process> {
-  const child = spawn('sh', ['-c', command], {
-    cwd: root,
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  return new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`${command} exited with ${code}`)));
-    const lines = createInterface({ input: child.stdout! });
-    lines.on('line', (line) => {
-      try {
-        const port = portOf(JSON.parse(line) as Record<string, unknown>);
-        if (port !== null) {
-          lines.removeAllListeners('line');
-          child.stdout!.resume(); // keep draining the log, unread
-          resolve({ child, port });
-        }
-      } catch {
-        // not a JSON line
-      }
-    });
-  });
-}
-
-async function stop(processToStop: Process): Promise<void> {
-  const exited = new Promise((resolve) => processToStop.child.once('exit', resolve));
-  processToStop.child.kill('SIGTERM');
-  await exited;
-}
-
-function peakRssMiB(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
-}
 
 /** bcrypt compares per second at the service's cost with `concurrency` running at once. */
 async function bcryptPerSecond(concurrency: number, durationSeconds: number): Promise<number> {
@@ -476,7 +424,9 @@ function report(f: Figures) {
   console.log(`\nWritten: bench/results.json, bench/RESULTS.md`);
 }
 
-main().catch((error: unknown) => {
+// `npm run bench -- --scale`: the database-size benchmark (scale.ts) instead.
+const entry = process.argv.includes('--scale') ? (await import('./scale.ts')).scaleBenchmark : main;
+entry().catch((error: unknown) => {
   console.error(error);
   process.exit(1);
 });

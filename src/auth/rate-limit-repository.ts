@@ -39,9 +39,4 @@ export class PrismaRateLimitStore implements RateLimitStore {
   async deleteCounters(keys: string[]): Promise<void> {
     await this.prisma.rateLimit.deleteMany({ where: { key: { in: keys } } });
   }
-
-  async deleteExpired(now: Date): Promise<number> {
-    const { count } = await this.prisma.rateLimit.deleteMany({ where: { expire: { lte: now } } });
-    return count;
-  }
 }

@@ -20,6 +20,4 @@ export interface RateLimitStore {
   readCounter(key: string, now: Date): Promise<Counter | null>;
   /** Forgets the counters, live or not. */
   deleteCounters(keys: string[]): Promise<void>;
-  /** Housekeeping: forgets every counter expired at `now`; returns how many. */
-  deleteExpired(now: Date): Promise<number>;
 }

@@ -75,14 +75,6 @@ export interface RateLimitsDeps {
 export class RateLimits {
   constructor(private readonly deps: RateLimitsDeps) {}
 
-  /**
-   * Removes counters that have run out by the limiter's clock; one that has would start afresh
-   * anyway. Run periodically (AuthService.sweepExpired).
-   */
-  sweepExpired(): Promise<number> {
-    return this.deps.store.deleteExpired(this.deps.clock.now());
-  }
-
   /** Counts one attempt against a window limit, or throws RateLimitedError. */
   async consume(name: Exclude<keyof RateLimitPolicy, 'loginPerAccount'>, key: string, client: ClientInfo): Promise<void> {
     const { points, durationSeconds } = this.deps.policy[name];

@@ -273,26 +273,4 @@ export class AuthRepository {
       return token.userId;
     });
   }
-
-  /** Housekeeping: rows that can never be valid again. */
-  async deleteExpired(
-    now: Date,
-    idleCutoff: Date,
-  ): Promise<{ sessions: number; resetTokens: number; trustedDevices: number; verificationTokens: number }> {
-    const sessions = await this.prisma.session.deleteMany({
-      where: { OR: [{ expiresAt: { lte: now } }, { lastSeenAt: { lte: idleCutoff } }] },
-    });
-    const resetTokens = await this.prisma.passwordResetToken.deleteMany({
-      where: { OR: [{ expiresAt: { lte: now } }, { usedAt: { not: null } }] },
-    });
-    const trustedDevices = await this.prisma.trustedDevice.deleteMany({ where: { expiresAt: { lte: now } } });
-    // Used ones are deleted when used; only the expired remain to sweep.
-    const verificationTokens = await this.prisma.emailVerificationToken.deleteMany({ where: { expiresAt: { lte: now } } });
-    return {
-      sessions: sessions.count,
-      resetTokens: resetTokens.count,
-      trustedDevices: trustedDevices.count,
-      verificationTokens: verificationTokens.count,
-    };
-  }
 }

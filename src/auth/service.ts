@@ -71,8 +71,6 @@ export interface MfaChallenged {
 export interface SecondFactorGate {
   /** A challenge for the second step when the user has MFA on; null otherwise. */
   challengeIfEnabled(user: { id: string; credentialVersion: number }, client: ClientInfo): Promise<IssuedSession | null>;
-  /** Housekeeping: deletes challenges that can never be used again; returns how many. */
-  deleteExpiredChallenges(): Promise<number>;
 }
 
 const MAX_ID_LENGTH = 64;
@@ -270,21 +268,5 @@ export class AuthService {
     deviceId: string | null,
   ): Promise<{ session: IssuedSession; device: IssuedSession } | null> {
     return startSession(this.deps, user, client, endSessionId, deviceId);
-  }
-
-  /** Deletes sessions, tokens and counters that can never matter again; run periodically by main.ts. */
-  async sweepExpired(): Promise<{
-    sessions: number;
-    resetTokens: number;
-    trustedDevices: number;
-    verificationTokens: number;
-    rateLimits: number;
-    mfaChallenges: number;
-  }> {
-    const now = this.deps.clock.now();
-    const rows = await this.deps.repo.deleteExpired(now, idleCutoff(now, this.deps.sessionPolicy));
-    const mfaChallenges = (await this.secondFactor?.deleteExpiredChallenges()) ?? 0;
-    // Counters through the limiter's own store: one path to the RateLimit table.
-    return { ...rows, rateLimits: await this.deps.limits.sweepExpired(), mfaChallenges };
   }
 }

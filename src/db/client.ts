@@ -7,6 +7,8 @@ import { parseDatabaseUrl, type DatabaseTarget } from './database-url.ts';
 import { createServicePool, postgresqlAdapterFactory, type PoolSettings } from './postgresql.ts';
 import { postgresqlSessionLookup, sqliteSessionLookup, type SessionLookup } from './session-lookup.ts';
 import { SQLITE_BUSY_TIMEOUT_MS, sqliteAdapterFactory } from './sqlite.ts';
+import { postgresqlSweepExecutor, sqliteSweepExecutor } from './sweep-executor.ts';
+import type { SweepExecutor } from '../housekeeping/sweeps.ts';
 
 /**
  * The one client type the rest of the code sees. Prisma 7 compiles a client per provider, and
@@ -29,6 +31,8 @@ export interface Database {
   target: DatabaseTarget;
   prisma: DatabaseClient;
   sessions: SessionLookup;
+  /** Where housekeeping's batches run (sweep-executor.ts says why SQLite's is a connection apart). */
+  sweeps: SweepExecutor;
   /** Ends every connection (Prisma's, and the lookup's where it has its own). */
   close(): Promise<void>;
 }
@@ -62,13 +66,16 @@ export function openDatabase(config: DatabaseConfig, options: DatabaseOptions = 
     const prisma = new SqlitePrismaClient({ adapter: sqliteAdapterFactory(target), ...queryLogOf(options) });
     watchQueries(prisma, options);
     const sessions = sqliteSessionLookup(target.filePath, SQLITE_BUSY_TIMEOUT_MS);
+    const sweeps = sqliteSweepExecutor(target.filePath);
     return {
       target,
       prisma,
       sessions,
+      sweeps,
       async close() {
         await prisma.$disconnect();
         await sessions.close();
+        await sweeps.close();
       },
     };
   }
@@ -83,6 +90,7 @@ export function openDatabase(config: DatabaseConfig, options: DatabaseOptions = 
     target,
     prisma,
     sessions: postgresqlSessionLookup(servicePool),
+    sweeps: postgresqlSweepExecutor(prisma),
     async close() {
       await prisma.$disconnect();
       await servicePool.end();

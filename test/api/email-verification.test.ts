@@ -59,7 +59,7 @@ describe('verifyEmail', () => {
     expect(errorOf(await api.gql(VerifyEmail, { token }))).toEqual({ code: 'INVALID_TOKEN' });
     expect((await api.prisma.user.findUniqueOrThrow({ where: { email: ada.email } })).emailVerified).toBe(false);
     // Housekeeping removes it: an expired token can never matter again.
-    expect((await api.auth.sweepExpired()).verificationTokens).toBe(1);
+    expect((await api.housekeeping.run()).removed['verification tokens expired']).toBe(1);
     expect(await api.prisma.emailVerificationToken.count()).toBe(0);
   });
 

@@ -104,9 +104,9 @@ describe('verifyMfa', () => {
     const api = await createTestApp();
     await enrolled(api);
     await challenged(api);
-    expect((await api.auth.sweepExpired()).mfaChallenges).toBe(0);
+    expect((await api.housekeeping.run()).removed['mfa challenges expired']).toBe(0);
     api.clock.advanceSeconds(5 * 60);
-    expect((await api.auth.sweepExpired()).mfaChallenges).toBe(1);
+    expect((await api.housekeeping.run()).removed['mfa challenges expired']).toBe(1);
     expect(await api.prisma.mfaChallenge.count()).toBe(0);
   });
 

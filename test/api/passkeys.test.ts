@@ -382,9 +382,9 @@ describe('passkey removal', () => {
     const api = await createTestApp();
     await loginOptions(api.agent());
     await loginOptions(api.agent());
-    expect(await api.passkeys.sweepExpired()).toBe(0);
+    expect((await api.housekeeping.run()).removed['passkey challenges expired']).toBe(0);
     api.clock.advanceSeconds(5 * 60);
-    expect(await api.passkeys.sweepExpired()).toBe(2);
+    expect((await api.housekeeping.run()).removed['passkey challenges expired']).toBe(2);
   });
 });
 

@@ -278,12 +278,12 @@ describe('counters in the database', () => {
     expect(await keys()).toEqual(['loginFailures:nobody@example.com', 'loginPerIp:198.51.100.1']);
 
     api.clock.advanceSeconds(900 - 1);
-    expect((await api.auth.sweepExpired()).rateLimits).toBe(0);
+    expect((await api.housekeeping.run()).removed['rate-limit counters expired']).toBe(0);
     api.clock.advanceSeconds(1);
-    expect((await api.auth.sweepExpired()).rateLimits).toBe(1);
+    expect((await api.housekeeping.run()).removed['rate-limit counters expired']).toBe(1);
     expect(await keys()).toEqual(['loginFailures:nobody@example.com']);
     api.clock.advanceSeconds(86_400);
-    expect((await api.auth.sweepExpired()).rateLimits).toBe(1);
+    expect((await api.housekeeping.run()).removed['rate-limit counters expired']).toBe(1);
     expect(await keys()).toEqual([]);
   });
 });

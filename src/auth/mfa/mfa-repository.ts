@@ -203,11 +203,6 @@ export class MfaRepository {
     return count === 1;
   }
 
-  async deleteExpiredChallenges(now: Date): Promise<number> {
-    const { count } = await this.prisma.mfaChallenge.deleteMany({ where: { expiresAt: { lte: now } } });
-    return count;
-  }
-
   /** The user as the client selected it (verifyMfa's answer), with what a UserRecord holds. */
   findUser(userId: string, query: UserQuery): Promise<SelectedRow<UserRecord> | null> {
     const select = query.select === undefined ? undefined : { ...query.select, ...userFields };

@@ -192,11 +192,6 @@ export class MfaService implements SecondFactorGate {
     return codes;
   }
 
-  /** Housekeeping: challenges that can never be used again. */
-  deleteExpiredChallenges(): Promise<number> {
-    return this.mfa.repo.deleteExpiredChallenges(this.deps.clock.now());
-  }
-
   /** Codes asked of a user without MFA cannot be right; said as such, not counted as guesses. */
   async #assertEnabled(userId: string): Promise<void> {
     if (!(await this.mfa.repo.isEnabled(userId)))

@@ -164,10 +164,4 @@ export class PasskeyRepository {
     const { count } = await this.prisma.passkey.deleteMany({ where: { id, userId } });
     return count > 0;
   }
-
-  /** Housekeeping: challenges past their 5 minutes. */
-  async deleteExpiredChallenges(now: Date): Promise<number> {
-    const { count } = await this.prisma.passkeyChallenge.deleteMany({ where: { expiresAt: { lte: now } } });
-    return count;
-  }
 }

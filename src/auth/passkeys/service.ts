@@ -192,11 +192,6 @@ export class PasskeyService {
     return removed;
   }
 
-  /** Challenges past their 5 minutes; run periodically with the other sweeps (main.ts). */
-  sweepExpired(): Promise<number> {
-    return this.passkeys.deleteExpiredChallenges(this.deps.clock.now());
-  }
-
   async #storeChallenge(ceremony: Ceremony, owner: string, userId: string | null): Promise<{ challenge: string; expiresAt: Date }> {
     const issued = issueChallenge(ceremony, owner, userId, this.deps.clock.now());
     await this.passkeys.storeChallenge(issued.row, MAX_PENDING_CHALLENGES_PER_OWNER);
