@@ -8,7 +8,7 @@ import type { CredentialCheck } from './credentials.ts';
 import { normaliseEmail } from './email.ts';
 import { InvalidCredentialsError, InvalidInputError, InvalidTokenError } from './errors.ts';
 import { assertPasswordCandidate } from './passwords.ts';
-import type { ClientInfo } from './records.ts';
+import type { ClientInfo, UserWithPasswordRecord } from './records.ts';
 import type { AuthenticatedSession, AuthServiceDeps } from './service.ts';
 import { generateToken, hashToken, isWellFormedToken, MAX_TOKEN_LENGTH } from './tokens.ts';
 
@@ -116,16 +116,7 @@ export class AccountService {
     const newEmail = normaliseEmail(input.newEmail, 'newEmail');
     const password = assertPasswordCandidate(input.currentPassword, 'currentPassword');
     if (newEmail === current.user.email) throw new InvalidInputError('newEmail', 'This is already the address of your account.');
-    const user = await this.credentials.proveCurrentPassword({
-      userId: current.user.id,
-      email: current.user.email,
-      password,
-      client,
-      deviceToken,
-      limits: { perIp: 'accountChangePerIp', perAccount: 'accountChangePerAccount' },
-      onFailure: () =>
-        this.deps.audit.record('email-change-requested', client, { outcome: 'failure', reason: 'wrong-password', userId: current.user.id }),
-    });
+    const user = await this.proveAccountPassword(current, password, client, deviceToken, 'email-change-requested');
     const now = this.deps.clock.now();
     return async () => {
       const taken = await this.deps.accounts.isEmailTaken(newEmail);
@@ -146,16 +137,7 @@ export class AccountService {
     deviceToken: string | null,
   ): Promise<void> {
     const password = assertPasswordCandidate(input.currentPassword, 'currentPassword');
-    const user = await this.credentials.proveCurrentPassword({
-      userId: current.user.id,
-      email: current.user.email,
-      password,
-      client,
-      deviceToken,
-      limits: { perIp: 'accountChangePerIp', perAccount: 'accountChangePerAccount' },
-      onFailure: () =>
-        this.deps.audit.record('account-deleted', client, { outcome: 'failure', reason: 'wrong-password', userId: current.user.id }),
-    });
+    const user = await this.proveAccountPassword(current, password, client, deviceToken, 'account-deleted');
     if (!(await this.deps.accounts.deleteUser({ userId: user.id, credentialVersion: user.credentialVersion }))) {
       // The password was changed or reset meanwhile: the one this request proved is not it any more.
       this.deps.audit.record('account-deleted', client, { outcome: 'failure', reason: 'credentials-changed', userId: user.id });
@@ -165,5 +147,27 @@ export class AccountService {
     this.deps.audit.record('account-deleted', client, { outcome: 'success', userId: user.id });
     const at = this.deps.clock.now();
     this.deps.background.run('account-deleted-mail', () => this.deps.mailer.send(accountDeletedMessage({ to: user.email, at })));
+  }
+
+  /**
+   * changeEmail and deleteAccount ask for the current password the same way, on the budgets they
+   * share; a wrong one is recorded as the operation's own failed event.
+   */
+  private proveAccountPassword(
+    current: AuthenticatedSession,
+    password: string,
+    client: ClientInfo,
+    deviceToken: string | null,
+    event: 'email-change-requested' | 'account-deleted',
+  ): Promise<UserWithPasswordRecord> {
+    return this.credentials.proveCurrentPassword({
+      userId: current.user.id,
+      email: current.user.email,
+      password,
+      client,
+      deviceToken,
+      limits: { perIp: 'accountChangePerIp', perAccount: 'accountChangePerAccount' },
+      onFailure: () => this.deps.audit.record(event, client, { outcome: 'failure', reason: 'wrong-password', userId: current.user.id }),
+    });
   }
 }
